@@ -1,0 +1,80 @@
+"""Parsed briefings → the :class:`Site`: what is published, in which order, grouped into tags and months.
+
+Also the place where URL collisions are found: every clash is reported in one message naming all its files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import tzinfo
+
+from briefgen.errors import Problem, Problems
+from briefgen.model import ArchiveMonth, Briefing, Site, Term
+from briefgen.slugs import make_slug
+
+
+@dataclass(frozen=True)
+class Selection:
+    include_drafts: bool = False
+    include_future: bool = False
+    now: dt.datetime | None = None  # what "future" is measured against; None means include everything
+
+
+def is_published(briefing: Briefing, selection: Selection) -> bool:
+    if briefing.draft and not selection.include_drafts:
+        return False
+    if selection.include_future or selection.now is None:
+        return True
+    return briefing.date <= selection.now
+
+
+def newest_first(briefings) -> tuple[Briefing, ...]:
+    return tuple(sorted(briefings, key=lambda b: (-b.date.timestamp(), b.slug)))
+
+
+def collect(briefings: list[Briefing], selection: Selection, timezone: tzinfo, problems: Problems) -> Site:
+    published = newest_first(b for b in briefings if is_published(b, selection))
+    _report_slug_collisions(published, problems)
+    return Site(briefings=published, tags=_terms(published), archive=_archive(published, timezone))
+
+
+def _report_slug_collisions(briefings: tuple[Briefing, ...], problems: Problems) -> None:
+    by_slug: dict[str, list[Briefing]] = defaultdict(list)
+    for briefing in briefings:
+        by_slug[briefing.slug].append(briefing)
+    for slug, clashing in sorted(by_slug.items()):
+        if len(clashing) > 1:
+            files = sorted(b.source for b in clashing)
+            problems.error(Problem(files[0], key="slug",
+                                   message=f"{len(files)} briefings share the URL /briefings/{slug}/: "
+                                   + ", ".join(files),
+                                   hint="give each a different `slug:` or file name"))
+
+
+def _terms(briefings: tuple[Briefing, ...]) -> tuple[Term, ...]:
+    """Tags grouped by slug; the most used spelling names the tag (so "US" and "us" are one tag)."""
+    members: dict[str, list[Briefing]] = defaultdict(list)
+    spellings: dict[str, Counter] = defaultdict(Counter)
+    for briefing in briefings:
+        for tag in briefing.tags:
+            slug = make_slug(tag)
+            if not members[slug] or members[slug][-1] is not briefing:
+                members[slug].append(briefing)
+            spellings[slug][tag] += 1
+    terms = []
+    for slug in sorted(members):
+        name = sorted(spellings[slug].items(), key=lambda item: (-item[1], item[0]))[0][0]
+        terms.append(Term(name=name, slug=slug, briefings=tuple(members[slug])))
+    return tuple(terms)
+
+
+def _archive(briefings: tuple[Briefing, ...], timezone: tzinfo) -> tuple[ArchiveMonth, ...]:
+    """Months in the site time zone, newest first."""
+    months: dict[tuple[int, int], list[Briefing]] = defaultdict(list)
+    for briefing in briefings:
+        local = briefing.date.astimezone(timezone)
+        months[(local.year, local.month)].append(briefing)
+    return tuple(ArchiveMonth(year=year, month=month, briefings=tuple(months[(year, month)]))
+                 for year, month in sorted(months, reverse=True))

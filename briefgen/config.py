@@ -1,0 +1,161 @@
+"""The site config, ``briefgen.yaml``: declared options, checked all at once, frozen into a :class:`SiteConfig`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from briefgen.errors import BuildFailed, Problem, Problems, display_path
+from briefgen.schema import Field, Invalid, absolute_url, choice, check_mapping, integer, non_empty_text, text
+from briefgen.yamlsource import YamlSyntaxError, load_located
+
+CONFIG_NAME = "briefgen.yaml"
+
+
+def _timezone(value: Any) -> str:
+    name = text(value).strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise Invalid(f"{name!r} is not a known IANA time zone",
+                      "use a name such as UTC, Europe/Madrid or America/Caracas") from None
+    return name
+
+
+def _language(value: Any) -> str:
+    code = text(value).strip()
+    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", code):
+        raise Invalid(f"{code!r} is not a language tag", "use a BCP 47 tag such as en, es or pt-BR")
+    return code
+
+
+def _relative_folder(value: Any) -> str:
+    folder = text(value).strip()
+    if not folder:
+        raise Invalid("must not be empty", "name a folder, such as content")
+    return folder
+
+
+FEED_FIELDS = (
+    Field("limit", integer(1, 10_000), default=20),
+    Field("content", choice("full", "summary"), default="full"),
+)
+
+CONFIG_FIELDS = (
+    Field("title", non_empty_text, required=True, hint="add `title: My briefings`"),
+    Field("description", text, default=""),
+    Field("base_url", absolute_url, required=True, hint="add `base_url: https://user.github.io/repo/`"),
+    Field("language", _language, default="en"),
+    Field("timezone", _timezone, default="UTC"),
+    Field("author", text, default=""),
+    Field("content_dir", _relative_folder, default="content"),
+    Field("output_dir", _relative_folder, default="site"),
+    Field("theme", _relative_folder, default="default"),
+    Field("per_page", integer(1, 1000), default=10),
+    Field("feeds", nested=FEED_FIELDS),
+)
+
+
+@dataclass(frozen=True)
+class FeedOptions:
+    limit: int = 20
+    content: str = "full"
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    root: Path  # the site folder (where briefgen.yaml lives)
+    config_path: Path
+    title: str
+    base_url: str  # always ends with "/"
+    description: str = ""
+    language: str = "en"
+    timezone: str = "UTC"
+    author: str = ""
+    content_dir: str = "content"
+    output_dir: str = "site"
+    theme: str = "default"
+    per_page: int = 10
+    feeds: FeedOptions = FeedOptions()
+
+    @property
+    def base_path(self) -> str:
+        """The path part of ``base_url``: ``/`` or ``/repo/``."""
+        return urlsplit(self.base_url).path or "/"
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def content_path(self) -> Path:
+        return (self.root / self.content_dir).resolve()
+
+    @property
+    def output_path(self) -> Path:
+        return (self.root / self.output_dir).resolve()
+
+    def display(self, path: Path) -> str:
+        return display_path(path, self.root)
+
+
+def normalise_base_url(url: str) -> str:
+    parts = urlsplit(url)
+    path = parts.path if parts.path.endswith("/") else parts.path + "/"
+    return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+def load_config(config_path: Path, base_url: str | None = None) -> SiteConfig:
+    """Read and check ``briefgen.yaml``; raise :class:`BuildFailed` naming every problem.
+
+    ``base_url`` (from ``--base-url``) replaces the file's value and is checked the same way.
+    """
+    config_path = config_path.resolve()
+    shown = display_path(config_path, Path.cwd())
+    if not config_path.is_file():
+        raise BuildFailed([Problem(shown, message="no site config found",
+                                   hint=f"run briefgen in a folder with {CONFIG_NAME}, or pass --config PATH")])
+    try:
+        source = config_path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BuildFailed([Problem(shown, message=f"cannot read the config: {exc}",
+                                   hint="save it as UTF-8 text")]) from None
+    try:
+        located = load_located(source)
+    except YamlSyntaxError as exc:
+        raise BuildFailed([Problem(shown, exc.line, exc.column, None, exc.message,
+                                   "fix the YAML syntax (indentation, quotes, colons)")]) from None
+    problems = Problems()
+    if base_url is not None:
+        try:
+            base_url = absolute_url(base_url)
+            if isinstance(located.data, dict):
+                located.data["base_url"] = base_url
+        except Invalid as invalid:
+            problems.error(Problem("--base-url", message=invalid.message, hint=invalid.hint))
+            base_url = None
+    values = check_mapping(located, CONFIG_FIELDS, problems, shown)
+    problems.raise_if_errors()
+    return SiteConfig(
+        root=config_path.parent,
+        config_path=config_path,
+        title=values["title"],
+        description=values["description"],
+        base_url=normalise_base_url(values["base_url"]),
+        language=values["language"],
+        timezone=values["timezone"],
+        author=values["author"],
+        content_dir=values["content_dir"],
+        output_dir=values["output_dir"],
+        theme=values["theme"],
+        per_page=values["per_page"],
+        feeds=FeedOptions(**values["feeds"]),
+    )
+
+
+def with_output(config: SiteConfig, output: Path) -> SiteConfig:
+    return replace(config, output_dir=str(output.resolve()))

@@ -1,0 +1,12 @@
+"""An output file in memory: where it goes in the output folder, and its bytes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    path: str  # relative to the output folder, with "/" separators
+    data: bytes
+    kind: str  # "page", "feed", "static" or "meta": counted in the build report

@@ -1,0 +1,155 @@
+"""The renderer: the :class:`Site` → output files in memory (route and bytes). Pure: it writes nothing.
+
+Page types live in :func:`render_site`; to add one, add a function that yields :class:`OutputFile` records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Iterator
+from xml.sax.saxutils import escape
+
+import jinja2
+
+from briefgen import __version__
+from briefgen.config import SiteConfig
+from briefgen.errors import BuildFailed, Problem
+from briefgen.feeds import FeedSpec, render_feeds
+from briefgen.model import Site
+from briefgen.output import OutputFile
+from briefgen.theme import Theme
+from briefgen.urls import Urls, home_route, output_file
+from briefgen.views import BriefingView, Link, MonthView, Pagination, briefing_view, term_view
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    config: SiteConfig
+    urls: Urls
+    env: jinja2.Environment
+    assets: dict[str, str]
+
+
+def render_site(site: Site, config: SiteConfig, theme: Theme) -> Iterator[OutputFile]:
+    urls = Urls(config.base_url)
+    context = RenderContext(config=config, urls=urls, env=theme.environment(), assets=theme.asset_paths())
+    views = {b.slug: briefing_view(b, urls, config.tz) for b in site.briefings}
+    ordered = [views[b.slug] for b in site.briefings]
+    main_feed = FeedSpec(title=config.title, route="", briefings=site.briefings)
+
+    yield from _home_pages(context, ordered)
+    for view in ordered:
+        yield _page(context, "briefing.html", _route_of(view, urls), title=view.title,
+                    description=view.summary, briefing=view)
+    yield from _tag_pages(context, site, views)
+    yield _page(context, "archive.html", "archive/", title="Archive", months=_months(site, views))
+    yield _page(context, "404.html", "404.html", title="Page not found", canonical=False)
+    yield from render_feeds(main_feed, config, urls)
+    yield from _static(theme)
+    yield OutputFile("sitemap.xml", _sitemap(site, urls, config), "meta")
+    yield OutputFile("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {urls.absolute('sitemap.xml')}\n".encode(),
+                     "meta")
+    yield OutputFile(".nojekyll", b"", "meta")
+
+
+def _route_of(view: BriefingView, urls: Urls) -> str:
+    return view.url.removeprefix(urls.base_path)
+
+
+def _home_pages(context: RenderContext, ordered: list[BriefingView]) -> Iterator[OutputFile]:
+    per_page = context.config.per_page
+    total = max(1, -(-len(ordered) // per_page))
+    for number in range(1, total + 1):
+        pagination = Pagination(
+            current=number,
+            total=total,
+            previous_url=context.urls.path(home_route(number - 1)) if number > 1 else None,
+            next_url=context.urls.path(home_route(number + 1)) if number < total else None,
+        )
+        items = tuple(ordered[(number - 1) * per_page:number * per_page])
+        title = context.config.title if number == 1 else f"{context.config.title} — page {number}"
+        yield _page(context, "index.html", home_route(number), title=title,
+                    description=context.config.description, briefings=items, pagination=pagination)
+
+
+def _tag_pages(context: RenderContext, site: Site, views: dict[str, BriefingView]) -> Iterator[OutputFile]:
+    terms = [term_view(term, views, context.urls) for term in site.tags]
+    yield _page(context, "tags.html", "tags/", title="Tags", terms=tuple(terms))
+    for term in terms:
+        yield _page(context, "tag.html", term.url.removeprefix(context.urls.base_path), title=f"Tag: {term.name}",
+                    description=f"Briefings tagged {term.name}", term=term)
+
+
+def _months(site: Site, views: dict[str, BriefingView]) -> tuple[MonthView, ...]:
+    return tuple(
+        MonthView(label=f"{dt.date(m.year, m.month, 1):%B %Y}", anchor=f"{m.year:04d}-{m.month:02d}",
+                  briefings=tuple(views[b.slug] for b in m.briefings))
+        for m in site.archive
+    )
+
+
+def _page(context: RenderContext, template: str, route: str, *, title: str, description: str = "",
+          canonical: bool = True, **values) -> OutputFile:
+    urls = context.urls
+    config = context.config
+    page = {
+        "title": title,
+        "description": description or config.description,
+        "url": urls.path(route),
+        "canonical": urls.absolute(route) if canonical else None,
+        "lang": (values.get("briefing").lang if values.get("briefing") else None) or config.language,
+    }
+    site = {
+        "title": config.title,
+        "description": config.description,
+        "language": config.language,
+        "author": config.author,
+        "base_url": config.base_url,
+        "home": urls.path(""),
+        "generator": f"briefgen {__version__}",
+        "nav": (Link("Latest", urls.path("")), Link("Archive", urls.path("archive/")),
+                Link("Tags", urls.path("tags/"))),
+        "feeds": (Link("RSS", urls.path("feed.xml")), Link("Atom", urls.path("atom.xml"))),
+    }
+    try:
+        html = context.env.get_template(template).render(
+            site=site, page=page, url=urls.path, asset=lambda name: urls.path(context.assets[name]),
+            to_json=_json_for_script, **values,
+        )
+    except jinja2.TemplateError as exc:
+        raise BuildFailed([_template_problem(exc, template)]) from None
+    return OutputFile(output_file(route), html.encode("utf-8"), "page")
+
+
+def _json_for_script(value) -> str:
+    """JSON safe inside <script>: no ``</script>`` breakout, no HTML comment openers."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _template_problem(exc: jinja2.TemplateError, template: str) -> Problem:
+    name = getattr(exc, "filename", None) or getattr(exc, "name", None) or template
+    line = getattr(exc, "lineno", None)
+    return Problem(str(name), line, None, None, f"template error: {exc.message or exc}",
+                   "fix the template (every variable it uses must exist)")
+
+
+def _static(theme: Theme) -> Iterator[OutputFile]:
+    for static in theme.static_files:
+        yield OutputFile(static.route, static.source.read_bytes(), "static")
+
+
+def _sitemap(site: Site, urls: Urls, config: SiteConfig) -> bytes:
+    entries = [(urls.absolute(""), site.briefings[0].last_modified if site.briefings else None)]
+    entries += [(urls.absolute(f"briefings/{b.slug}/"), b.last_modified) for b in site.briefings]
+    entries += [(urls.absolute(f"tags/{t.slug}/"), t.briefings[0].last_modified) for t in site.tags]
+    entries.append((urls.absolute("archive/"), None))
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for loc, modified in entries:
+        lastmod = f"<lastmod>{modified.astimezone(config.tz).isoformat()}</lastmod>" if modified else ""
+        lines.append(f"  <url><loc>{escape(loc)}</loc>{lastmod}</url>")
+    lines.append("</urlset>\n")
+    return "\n".join(lines).encode("utf-8")

@@ -1,0 +1,32 @@
+"""Readable, safe URL slugs (python-slugify handles Unicode, accents and transliteration)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from slugify import slugify
+
+_DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}[-_]")
+MAX_SLUG_LENGTH = 120
+
+
+def make_slug(text: str) -> str:
+    """A lowercase slug that keeps letters of any script; never empty, never a path."""
+    slug = slugify(text, allow_unicode=True, max_length=MAX_SLUG_LENGTH, word_boundary=True)
+    if not slug:
+        slug = "x-" + hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    return slug
+
+
+def anchor_slug(text: str) -> str:
+    """An ASCII id for a heading anchor (transliterated, so fragments stay easy to type)."""
+    return slugify(text, max_length=80, word_boundary=True) or "section"
+
+
+def slug_from_filename(stem: str) -> str:
+    return make_slug(_DATE_PREFIX.sub("", stem))
+
+
+def is_valid_slug(slug: str) -> bool:
+    return make_slug(slug) == slug

@@ -1,0 +1,96 @@
+"""Themes: where templates and static files come from, and the Jinja environment built over them.
+
+Lookup order: the site's own ``templates/`` (overrides) → the configured theme → the built-in default theme.
+A template can extend the one it overrides with the ``default/`` prefix (``{% extends "default/base.html" %}``).
+Static files are fingerprinted with a content hash in the query string, so browsers never keep a stale copy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from briefgen.errors import BuildFailed, Problem
+
+PACKAGE_THEMES = Path(__file__).parent / "themes"  # inside an installed wheel
+SOURCE_THEMES = Path(__file__).parent.parent / "themes"  # in a source checkout
+
+
+def builtin_theme(name: str = "default") -> Path | None:
+    for folder in (PACKAGE_THEMES, SOURCE_THEMES):
+        if (folder / name / "templates").is_dir():
+            return folder / name
+    return None
+
+
+@dataclass(frozen=True)
+class StaticFile:
+    source: Path
+    route: str  # e.g. static/style.css
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class Theme:
+    folders: tuple[Path, ...]  # most specific first: site overrides, chosen theme, built-in default
+    static_files: tuple[StaticFile, ...]
+
+    def environment(self) -> jinja2.Environment:
+        default = builtin_theme()
+        loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader([str(f) for f in self.folders])]
+        if default is not None:
+            loaders.append(jinja2.PrefixLoader({"default": jinja2.FileSystemLoader(str(default / "templates"))}))
+        return jinja2.Environment(
+            loader=jinja2.ChoiceLoader(loaders),
+            autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+
+    def asset_paths(self) -> dict[str, str]:
+        """Static file name → its route with a cache-busting query, for the templates' ``asset()``."""
+        return {f.route.removeprefix("static/"): f"{f.route}?v={f.fingerprint}" for f in self.static_files}
+
+
+def load_theme(site_root: Path, name: str) -> Theme:
+    chosen = _find_theme(site_root, name)
+    default = builtin_theme()
+    theme_roots = [chosen] + ([default] if default is not None and default != chosen else [])
+    template_folders = [site_root / "templates"] if (site_root / "templates").is_dir() else []
+    template_folders += [root / "templates" for root in theme_roots if (root / "templates").is_dir()]
+    return Theme(folders=tuple(template_folders), static_files=_static_files(reversed(theme_roots)))
+
+
+def _find_theme(site_root: Path, name: str) -> Path:
+    candidates = [site_root / name, site_root / "themes" / name]
+    for candidate in candidates:
+        if (candidate / "templates").is_dir():
+            return candidate.resolve()
+    found = builtin_theme(name)
+    if found is not None:
+        return found
+    raise BuildFailed([Problem("briefgen.yaml", key="theme", message=f"no theme named {name!r} was found",
+                               hint=f"create themes/{name}/templates/, or use `theme: default`")])
+
+
+def _static_files(roots) -> tuple[StaticFile, ...]:
+    """Later roots override earlier ones file by file (the default theme's files first)."""
+    files: dict[str, Path] = {}
+    for root in roots:
+        static = root / "static"
+        if static.is_dir():
+            for path in sorted(static.rglob("*")):
+                if path.is_file() and not path.name.startswith("."):
+                    files["static/" + path.relative_to(static).as_posix()] = path
+    return tuple(StaticFile(source=path, route=route, fingerprint=_fingerprint(path))
+                 for route, path in sorted(files.items()))
+
+
+def _fingerprint(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+

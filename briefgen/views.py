@@ -1,0 +1,134 @@
+"""Read-only views for templates: what a page shows, with URLs and display dates already worked out.
+
+Templates never see parser objects or the config; they see these frozen records and ``Markup`` HTML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from datetime import tzinfo
+
+from markupsafe import Markup
+
+from briefgen.model import SECTION_KINDS, Briefing, Term
+from briefgen.slugs import make_slug
+from briefgen.urls import Urls, briefing_route, tag_route
+
+WORDS_PER_MINUTE = 230
+KIND_LABELS = {"context": "Context", "escalation": "Escalation", "reactions": "Reactions", "impact": "Impact"}
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    url: str
+
+
+@dataclass(frozen=True)
+class When:
+    iso: str  # RFC 3339, for <time datetime>
+    display: str  # "29 November 2025"
+
+    @classmethod
+    def of(cls, moment: dt.datetime, timezone: tzinfo) -> When:
+        local = moment.astimezone(timezone)
+        return cls(iso=local.isoformat(), display=f"{local.day} {local:%B %Y}")
+
+
+@dataclass(frozen=True)
+class SectionView:
+    heading: str
+    anchor: str
+    html: Markup
+    kinds: tuple[str, ...]
+    labels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BriefingView:
+    title: str
+    url: str
+    absolute_url: str
+    date: When
+    updated: When | None
+    summary: str
+    lead_html: Markup
+    sections: tuple[SectionView, ...]
+    toc: tuple[Link, ...]
+    tags: tuple[Link, ...]
+    regions: tuple[str, ...]
+    actors: tuple[str, ...]
+    sources: tuple[Link, ...]
+    word_count: int
+    reading_minutes: int
+    status: str | None
+    escalation_level: int | None
+    story: str | None
+    lang: str | None
+    draft: bool
+    extra: dict
+
+
+@dataclass(frozen=True)
+class TermView:
+    name: str
+    url: str
+    count: int
+    briefings: tuple[BriefingView, ...]
+
+
+@dataclass(frozen=True)
+class MonthView:
+    label: str  # "November 2025"
+    anchor: str  # "2025-11"
+    briefings: tuple[BriefingView, ...]
+
+
+@dataclass(frozen=True)
+class Pagination:
+    current: int
+    total: int
+    previous_url: str | None
+    next_url: str | None
+
+
+def reading_minutes(word_count: int) -> int:
+    return max(1, math.ceil(word_count / WORDS_PER_MINUTE))
+
+
+def briefing_view(briefing: Briefing, urls: Urls, timezone: tzinfo) -> BriefingView:
+    route = briefing_route(briefing.slug)
+    return BriefingView(
+        title=briefing.title,
+        url=urls.path(route),
+        absolute_url=urls.absolute(route),
+        date=When.of(briefing.date, timezone),
+        updated=When.of(briefing.updated, timezone) if briefing.updated else None,
+        summary=briefing.summary,
+        lead_html=Markup(briefing.lead_html),
+        sections=tuple(
+            SectionView(heading=s.heading, anchor=s.anchor, html=Markup(s.html), kinds=s.kinds,
+                        labels=tuple(KIND_LABELS[k] for k in s.kinds if k in SECTION_KINDS))
+            for s in briefing.sections
+        ),
+        toc=tuple(Link(text=entry.text, url="#" + entry.anchor) for entry in briefing.toc if entry.level <= 2),
+        tags=tuple(Link(text=tag, url=urls.path(tag_route(make_slug(tag)))) for tag in briefing.tags),
+        regions=briefing.regions,
+        actors=briefing.actors,
+        sources=tuple(Link(text=source.name, url=source.url) for source in briefing.sources),
+        word_count=briefing.word_count,
+        reading_minutes=reading_minutes(briefing.word_count),
+        status=briefing.status,
+        escalation_level=briefing.escalation_level,
+        story=briefing.story,
+        lang=briefing.lang,
+        draft=briefing.draft,
+        extra=dict(briefing.extra),
+    )
+
+
+def term_view(term: Term, views: dict[str, BriefingView], urls: Urls) -> TermView:
+    return TermView(name=term.name, url=urls.path(tag_route(term.slug)), count=len(term.briefings),
+                    briefings=tuple(views[b.slug] for b in term.briefings))

@@ -1,0 +1,87 @@
+"""YAML with source positions: the data, plus the line and column of every key and value.
+
+Used by the config file and by front matter so that every problem can name its exact place.
+libyaml's C loader is used when present.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+Position = tuple[int, int]  # 1-based line, 1-based column
+KeyPath = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class YamlSyntaxError(Exception):
+    line: int
+    column: int
+    message: str
+
+
+@dataclass
+class LocatedYaml:
+    data: Any
+    value_positions: dict[KeyPath, Position] = field(default_factory=dict)
+    key_positions: dict[KeyPath, Position] = field(default_factory=dict)
+    duplicate_keys: list[tuple[KeyPath, Position]] = field(default_factory=list)
+
+    def position(self, path: KeyPath, *, of_key: bool = False) -> Position:
+        """Where a value (or its key) starts; falls back to the nearest enclosing known position."""
+        table = self.key_positions if of_key else self.value_positions
+        probe = tuple(path)
+        while probe:
+            if probe in table:
+                return table[probe]
+            if probe in self.value_positions:
+                return self.value_positions[probe]
+            probe = probe[:-1]
+        return self.value_positions.get((), (1, 1))
+
+
+def load_located(text: str, line_offset: int = 0) -> LocatedYaml:
+    """Parse one YAML document; positions are shifted by ``line_offset`` lines (front matter sits below ``---``)."""
+    loader = SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 + line_offset) if mark else 1 + line_offset
+        column = (mark.column + 1) if mark else 1
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise YamlSyntaxError(line, column, f"invalid YAML: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise YamlSyntaxError(1 + line_offset, 1, f"invalid YAML: {exc}") from None
+    finally:
+        loader.dispose()
+    located = LocatedYaml(data=data)
+    if node is not None:
+        _record_positions(node, (), located, line_offset)
+    return located
+
+
+def _position(node: yaml.Node, line_offset: int) -> Position:
+    return (node.start_mark.line + 1 + line_offset, node.start_mark.column + 1)
+
+
+def _record_positions(node: yaml.Node, path: KeyPath, located: LocatedYaml, line_offset: int) -> None:
+    located.value_positions.setdefault(path, _position(node, line_offset))
+    if isinstance(node, yaml.MappingNode):
+        seen: set[Any] = set()
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else repr(key_node)
+            child = path + (key,)
+            if key in seen:
+                located.duplicate_keys.append((child, _position(key_node, line_offset)))
+            seen.add(key)
+            located.key_positions[child] = _position(key_node, line_offset)
+            _record_positions(value_node, child, located, line_offset)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _record_positions(item, path + (index,), located, line_offset)
