@@ -80,7 +80,7 @@ def build(config: SiteConfig, options: BuildOptions) -> BuildResult:
     check_output_folder(output, protected=(config.root, config.content_path))
     loaded = load_site(config, options)
     loaded.problems.raise_if_errors(strict=options.strict)
-    theme = load_theme(config.root, config.theme)
+    theme = load_theme(config.root, config.theme, config.display(config.config_path))
     report = write_site(render_site(loaded.site, config, theme), output)
     return BuildResult(site=loaded.site, output=output, report=report, warnings=loaded.problems.warnings,
                        elapsed=time.perf_counter() - started)

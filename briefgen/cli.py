@@ -52,8 +52,9 @@ def build_command(config_path, output, base_url, drafts, future, strict, quiet, 
         result = build(config, BuildOptions(include_drafts=drafts, include_future=future, strict=strict))
     except BuildFailed as failure:
         _echo_problems(failure.problems, "error", "red")
-        click.secho(f"Build failed: {len(failure.problems)} error(s); the previous site was left as it was.",
-                    fg="red", err=True)
+        count = len(failure.problems)
+        click.secho(f"Build failed with {count} error{'s' if count != 1 else ''}; "
+                    "the previous site was left as it was.", fg="red", err=True)
         sys.exit(1)
     except BriefgenError as error:
         click.secho(f"error: {error}", fg="red", err=True)

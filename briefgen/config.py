@@ -127,8 +127,7 @@ def load_config(config_path: Path, base_url: str | None = None) -> SiteConfig:
     try:
         located = load_located(source)
     except YamlSyntaxError as exc:
-        raise BuildFailed([Problem(shown, exc.line, exc.column, None, exc.message,
-                                   "fix the YAML syntax (indentation, quotes, colons)")]) from None
+        raise BuildFailed([Problem(shown, exc.line, exc.column, None, exc.message, exc.hint)]) from None
     problems = Problems()
     if base_url is not None:
         try:

@@ -109,8 +109,7 @@ def parse_briefing(raw: bytes, shown_path: str, stem: str, context: ParseContext
     try:
         located = load_located(match.group(1) or "", line_offset=1)
     except YamlSyntaxError as exc:
-        problems.error(Problem(shown_path, exc.line, exc.column, None, exc.message,
-                               "fix the front matter's YAML (indentation, quotes, colons)"))
+        problems.error(Problem(shown_path, exc.line, exc.column, None, exc.message, exc.hint))
         return None
     errors_before = len(problems.errors)
     meta = check_mapping(located, FRONT_MATTER_FIELDS, problems, shown_path)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterator
 from xml.sax.saxutils import escape
 
@@ -48,6 +49,7 @@ def render_site(site: Site, config: SiteConfig, theme: Theme) -> Iterator[Output
     yield _page(context, "404.html", "404.html", title="Page not found", canonical=False)
     yield from render_feeds(main_feed, config, urls)
     yield from _static(theme)
+    yield from _site_static(config.root / "static")
     yield OutputFile("sitemap.xml", _sitemap(site, urls, config), "meta")
     yield OutputFile("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {urls.absolute('sitemap.xml')}\n".encode(),
                      "meta")
@@ -139,6 +141,15 @@ def _template_problem(exc: jinja2.TemplateError, template: str) -> Problem:
 def _static(theme: Theme) -> Iterator[OutputFile]:
     for static in theme.static_files:
         yield OutputFile(static.route, static.source.read_bytes(), "static")
+
+
+def _site_static(folder: Path) -> Iterator[OutputFile]:
+    """The site's own ``static/`` folder, copied to the root of the output (favicons, images, CNAME…)."""
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and not path.name.startswith("."):
+            yield OutputFile(path.relative_to(folder).as_posix(), path.read_bytes(), "static")
 
 
 def _sitemap(site: Site, urls: Urls, config: SiteConfig) -> bytes:

@@ -57,8 +57,8 @@ class Theme:
         return {f.route.removeprefix("static/"): f"{f.route}?v={f.fingerprint}" for f in self.static_files}
 
 
-def load_theme(site_root: Path, name: str) -> Theme:
-    chosen = _find_theme(site_root, name)
+def load_theme(site_root: Path, name: str, config_shown: str = "briefgen.yaml") -> Theme:
+    chosen = _find_theme(site_root, name, config_shown)
     default = builtin_theme()
     theme_roots = [chosen] + ([default] if default is not None and default != chosen else [])
     template_folders = [site_root / "templates"] if (site_root / "templates").is_dir() else []
@@ -66,7 +66,7 @@ def load_theme(site_root: Path, name: str) -> Theme:
     return Theme(folders=tuple(template_folders), static_files=_static_files(reversed(theme_roots)))
 
 
-def _find_theme(site_root: Path, name: str) -> Path:
+def _find_theme(site_root: Path, name: str, config_shown: str) -> Path:
     candidates = [site_root / name, site_root / "themes" / name]
     for candidate in candidates:
         if (candidate / "templates").is_dir():
@@ -74,7 +74,7 @@ def _find_theme(site_root: Path, name: str) -> Path:
     found = builtin_theme(name)
     if found is not None:
         return found
-    raise BuildFailed([Problem("briefgen.yaml", key="theme", message=f"no theme named {name!r} was found",
+    raise BuildFailed([Problem(config_shown, key="theme", message=f"no theme named {name!r} was found",
                                hint=f"create themes/{name}/templates/, or use `theme: default`")])
 
 

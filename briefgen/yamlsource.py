@@ -22,6 +22,7 @@ class YamlSyntaxError(Exception):
     line: int
     column: int
     message: str
+    hint: str = "fix the YAML syntax (indentation, quotes, colons)"
 
 
 @dataclass
@@ -58,12 +59,34 @@ def load_located(text: str, line_offset: int = 0) -> LocatedYaml:
         raise YamlSyntaxError(line, column, f"invalid YAML: {problem}") from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(1 + line_offset, 1, f"invalid YAML: {exc}") from None
+    except (ValueError, OverflowError, TypeError) as exc:
+        # libyaml accepts values like 2025-13-01 that the constructor then rejects: find the culprit node
+        line, column = _unconstructible_position(node, line_offset)
+        raise YamlSyntaxError(line, column, f"invalid value: {exc}",
+                              "write a real date such as 2025-11-29, or quote the value") from None
     finally:
         loader.dispose()
     located = LocatedYaml(data=data)
     if node is not None:
         _record_positions(node, (), located, line_offset)
     return located
+
+
+def _unconstructible_position(node: yaml.Node, line_offset: int) -> Position:
+    probe = SafeLoader("")
+    pending = [node]
+    while pending:
+        current = pending.pop(0)
+        if isinstance(current, yaml.ScalarNode):
+            try:
+                probe.construct_object(current)
+            except (ValueError, OverflowError, TypeError, yaml.YAMLError):
+                return _position(current, line_offset)
+        elif isinstance(current, yaml.MappingNode):
+            pending.extend(part for pair in current.value for part in pair)
+        elif isinstance(current, yaml.SequenceNode):
+            pending.extend(current.value)
+    return _position(node, line_offset)
 
 
 def _position(node: yaml.Node, line_offset: int) -> Position:
