@@ -16,6 +16,7 @@ from briefgen.markdown import MarkdownRenderer
 from briefgen.model import Briefing, Site
 from briefgen.parse import ParseContext, parse_briefing
 from briefgen.render import render_site
+from briefgen.sections import SectionClassifier
 from briefgen.theme import load_theme
 from briefgen.write import WriteReport, check_output_folder, write_site
 
@@ -55,7 +56,9 @@ def load_site(config: SiteConfig, options: BuildOptions) -> LoadedSite:
     """Discover, parse and collect; problems are gathered, not raised."""
     problems = Problems()
     files = discover(config.content_path, config.root, problems)
-    context = ParseContext(timezone=config.tz, renderer=MarkdownRenderer())
+    context = ParseContext(timezone=config.tz, renderer=MarkdownRenderer(),
+                           classifier=SectionClassifier.with_extra(config.sections), day_first=config.day_first,
+                           words_per_minute=config.words_per_minute)
     briefings = []
     for content_file in files:
         try:

@@ -70,6 +70,7 @@ def _print_report(result: BuildResult, config: SiteConfig, verbose: bool) -> Non
         ("Briefings", len(result.site.briefings)),
         ("Pages", counts.get("page", 0)),
         ("Feeds", counts.get("feed", 0)),
+        ("Data files", counts.get("data", 0)),
         ("Static files", counts.get("static", 0)),
         ("Other files", counts.get("meta", 0)),
         ("Warnings", len(result.warnings)),

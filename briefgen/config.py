@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from briefgen.errors import BuildFailed, Problem, Problems, display_path
-from briefgen.schema import Field, Invalid, absolute_url, choice, check_mapping, integer, non_empty_text, text
+from briefgen.model import SECTION_KINDS
+from briefgen.schema import (Field, Invalid, absolute_url, boolean, check_mapping, choice, integer, kind_of,
+                             non_empty_text, text, text_list)
 from briefgen.yamlsource import YamlSyntaxError, load_located
 
 CONFIG_NAME = "briefgen.yaml"
@@ -40,6 +42,22 @@ def _relative_folder(value: Any) -> str:
     return folder
 
 
+def _section_aliases(value: Any) -> dict[str, tuple[str, ...]]:
+    if not isinstance(value, dict):
+        raise Invalid(f"expected a mapping of section kinds to headings, got {kind_of(value)}",
+                      "write e.g. `sections: {context: [Antecedentes clave]}`")
+    aliases = {}
+    for kind, headings in value.items():
+        if kind not in SECTION_KINDS:
+            raise Invalid(f"{kind!r} is not a section kind", "use context, escalation, reactions or impact",
+                          at=(kind,))
+        try:
+            aliases[kind] = text_list(headings)
+        except Invalid as invalid:
+            raise Invalid(invalid.message, invalid.hint, at=(kind,) + invalid.at) from None
+    return aliases
+
+
 FEED_FIELDS = (
     Field("limit", integer(1, 10_000), default=20),
     Field("content", choice("full", "summary"), default="full"),
@@ -57,6 +75,9 @@ CONFIG_FIELDS = (
     Field("theme", _relative_folder, default="default"),
     Field("per_page", integer(1, 1000), default=10),
     Field("feeds", nested=FEED_FIELDS),
+    Field("sections", _section_aliases, default={}),
+    Field("day_first", boolean, default=True),
+    Field("words_per_minute", integer(50, 2000), default=230),
 )
 
 
@@ -81,6 +102,9 @@ class SiteConfig:
     theme: str = "default"
     per_page: int = 10
     feeds: FeedOptions = FeedOptions()
+    sections: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)  # extra heading aliases
+    day_first: bool = True  # 01/02/2025 is 1 February
+    words_per_minute: int = 230
 
     @property
     def base_path(self) -> str:
@@ -153,6 +177,9 @@ def load_config(config_path: Path, base_url: str | None = None) -> SiteConfig:
         theme=values["theme"],
         per_page=values["per_page"],
         feeds=FeedOptions(**values["feeds"]),
+        sections=values["sections"],
+        day_first=values["day_first"],
+        words_per_minute=values["words_per_minute"],
     )
 
 

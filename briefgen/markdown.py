@@ -1,20 +1,41 @@
-"""The only module that imports markdown-it-py: Markdown body → lead and sections, as HTML and plain text.
+"""The only module that imports markdown-it-py: a Markdown body → lead, sections, text blocks, as HTML and text.
 
 A body is split at its section headings (H2, or H1 when the article uses H1 and no H2): everything before the
-first heading is the lead. Every heading gets a unique id, so sections and the table of contents can link to it.
+first heading is the lead. What the words *mean* (which kind a heading names, whether a list item starts with
+a date, whether a paragraph is an attribution line) is decided by the :class:`BodyRules` passed in, so this
+module knows Markdown and nothing about news.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Callable
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from briefgen.model import Section, TocEntry
+from briefgen.model import SECTION_KINDS, Section, TextBlock, TocEntry
 from briefgen.slugs import anchor_slug
+
+# Ids the page templates use themselves; headings never take them by accident.
+RESERVED_IDS = frozenset(SECTION_KINDS) | {"top", "main", "sources", "timeline", "quotes", "contents"}
+
+
+def _never(_: str) -> bool:
+    return False
+
+
+def _no_kinds(_: str) -> tuple[str, ...]:
+    return ()
+
+
+@dataclass(frozen=True)
+class BodyRules:
+    kinds_of: Callable[[str], tuple[str, ...]] = _no_kinds  # heading text → section kinds
+    is_dated: Callable[[str], bool] = _never  # list item Markdown → starts with a date?
+    is_attribution: Callable[[str], bool] = _never  # paragraph text → "— Name, role"?
 
 
 @dataclass(frozen=True)
@@ -31,7 +52,8 @@ class ParsedBody:
     lead: Block
     sections: tuple[Section, ...]
     toc: tuple[TocEntry, ...]
-    word_count: int
+    blocks: tuple[TextBlock, ...] = field(default=())
+    word_count: int = 0
 
 
 class MarkdownRenderer:
@@ -45,26 +67,25 @@ class MarkdownRenderer:
             .use(deflist_plugin)
         )
 
-    def parse(self, body: str, first_line: int = 1) -> ParsedBody:
+    def parse(self, body: str, first_line: int = 1, rules: BodyRules = BodyRules()) -> ParsedBody:
         """Parse a body whose first line is line ``first_line`` of its file."""
         env: dict = {}
         tokens = self._md.parse(body, env)
         level = _section_level(tokens)
-        toc = _assign_heading_ids(tokens)
+        toc = _assign_heading_ids(tokens, level, rules.kinds_of)
+        _mark_attributed_quotes(tokens, rules.is_attribution)
         chunks = _split_at_headings(tokens, level)
+        blocks = [b for heading, chunk in chunks for b in _text_blocks(chunk, _anchor(heading), first_line)]
+        words = len(plain_text(tokens).split())
+        chunks = [(heading, _without_dated_lists(chunk, rules.is_dated)) for heading, chunk in chunks]
         lead = self._block(chunks[0][1], first_line, env)
-        sections = tuple(
-            self._section(heading_tokens, body_tokens, first_line, env)
-            for heading_tokens, body_tokens in chunks[1:]
-        )
-        words = len(lead.text.split()) + sum(
-            len(section.heading.split()) + len(section.text.split()) for section in sections
-        )
-        return ParsedBody(lead=lead, sections=sections, toc=toc, word_count=words)
+        sections = tuple(self._section(heading, chunk, first_line, env) for heading, chunk in chunks[1:])
+        return ParsedBody(lead=lead, sections=sections, toc=toc, blocks=tuple(blocks), word_count=words)
 
-    def render_inline(self, text: str) -> str:
-        """Inline Markdown (a title or a timeline entry) to HTML without a wrapping paragraph."""
-        return self._md.renderInline(text)
+    def inline_text(self, source: str) -> str:
+        """The plain text of inline Markdown (a timeline entry, say)."""
+        tokens = self._md.parseInline(source, {})
+        return _inline_text(tokens[0].children or []) if tokens else ""
 
     def _block(self, tokens: list[Token], first_line: int, env: dict) -> Block:
         html = self._md.renderer.render(tokens, self._md.options, env) if tokens else ""
@@ -74,13 +95,20 @@ class MarkdownRenderer:
     def _section(self, heading: list[Token], body: list[Token], first_line: int, env: dict) -> Section:
         opening = heading[0]
         block = self._block(body, first_line, env)
+        title = plain_text(heading).strip()
         return Section(
-            heading=plain_text(heading).strip(),
+            heading=title,
             anchor=str(opening.attrs["id"]),
             html=block.html,
             text=block.text,
             line=(opening.map[0] if opening.map else 0) + first_line,
+            kinds=opening.meta.get("kinds", ()),
+            extra_anchors=opening.meta.get("extra_anchors", ()),
         )
+
+
+def _anchor(heading: list[Token]) -> str:
+    return str(heading[0].attrs["id"]) if heading else ""
 
 
 def _section_level(tokens: list[Token]) -> int:
@@ -90,14 +118,23 @@ def _section_level(tokens: list[Token]) -> int:
     return 1 if 1 in levels else 2
 
 
-def _assign_heading_ids(tokens: list[Token]) -> tuple[TocEntry, ...]:
-    used: dict[str, int] = {}
+def _assign_heading_ids(tokens: list[Token], section_level: int,
+                        kinds_of: Callable[[str], tuple[str, ...]]) -> tuple[TocEntry, ...]:
+    """Unique ids for every heading; the first section of each kind takes the kind's name as its id."""
+    used: dict[str, int] = {name: 1 for name in RESERVED_IDS}
+    kinds_taken: set[str] = set()
     toc = []
     for index, token in enumerate(tokens):
         if token.type != "heading_open":
             continue
         text = plain_text([tokens[index + 1]]).strip()
-        anchor = _unique(anchor_slug(text), used)
+        kind_ids: list[str] = []
+        if token.tag == f"h{section_level}" and token.level == 0:
+            kinds = kinds_of(text)
+            kind_ids = [kind for kind in kinds if kind not in kinds_taken]
+            kinds_taken.update(kind_ids)
+            token.meta = {"kinds": kinds, "extra_anchors": tuple(kind_ids[1:])}
+        anchor = kind_ids[0] if kind_ids else _unique(anchor_slug(text), used)
         token.attrSet("id", anchor)
         if token.level == 0:
             toc.append(TocEntry(level=int(token.tag[1]), text=text, anchor=anchor))
@@ -108,11 +145,12 @@ def _unique(anchor: str, used: dict[str, int]) -> str:
     if anchor not in used:
         used[anchor] = 1
         return anchor
-    used[anchor] += 1
-    candidate = f"{anchor}-{used[anchor]}"
+    count = used[anchor]
+    candidate = f"{anchor}-{count + 1}"
     while candidate in used:
-        used[anchor] += 1
-        candidate = f"{anchor}-{used[anchor]}"
+        count += 1
+        candidate = f"{anchor}-{count + 1}"
+    used[anchor] = count + 1
     used[candidate] = 1
     return candidate
 
@@ -131,6 +169,73 @@ def _split_at_headings(tokens: list[Token], level: int) -> list[tuple[list[Token
         chunks[-1][1].append(token)
         index += 1
     return chunks
+
+
+def _matching_close(tokens: list[Token], start: int) -> int:
+    """Index of the token that closes ``tokens[start]``."""
+    depth = 0
+    for index in range(start, len(tokens)):
+        depth += tokens[index].nesting
+        if depth == 0:
+            return index
+    return len(tokens) - 1
+
+
+def _text_blocks(tokens: list[Token], section: str, first_line: int) -> list[TextBlock]:
+    """Top-level paragraphs, block quotes and list items (their first paragraph), in order."""
+    blocks = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        line = (token.map[0] if token.map else 0) + first_line
+        if token.type == "blockquote_open":
+            end = _matching_close(tokens, index)
+            blocks.append(TextBlock("blockquote", plain_text(tokens[index + 1:end]), "", line, section))
+            index = end + 1
+            continue
+        if token.type == "list_item_open":
+            end = _matching_close(tokens, index)
+            inline = next((t for t in tokens[index:end] if t.type == "inline"), None)
+            if inline is not None:
+                blocks.append(TextBlock("list_item", _inline_text(inline.children or []), inline.content, line,
+                                        section))
+            index = end + 1
+            continue
+        if token.type == "inline" and index > 0 and tokens[index - 1].type == "paragraph_open" \
+                and not tokens[index - 1].hidden:
+            blocks.append(TextBlock("paragraph", _inline_text(token.children or []), "", line, section))
+        index += 1
+    return blocks
+
+
+def _without_dated_lists(tokens: list[Token], is_dated: Callable[[str], bool]) -> list[Token]:
+    """Drop top-level lists whose every item starts with a date: they are shown as the timeline instead."""
+    kept: list[Token] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.type in ("bullet_list_open", "ordered_list_open") and token.level == 0:
+            end = _matching_close(tokens, index)
+            items = [t for t in tokens[index:end] if t.type == "inline" and t.level == 3]
+            if items and all(is_dated(item.content) for item in items):
+                index = end + 1
+                continue
+        kept.append(token)
+        index += 1
+    return kept
+
+
+def _mark_attributed_quotes(tokens: list[Token], is_attribution: Callable[[str], bool]) -> None:
+    """Give block quotes that end with an attribution line classes, so themes can show them as quote cards."""
+    for index, token in enumerate(tokens):
+        if token.type != "blockquote_open":
+            continue
+        end = _matching_close(tokens, index)
+        paragraphs = [i for i in range(index, end) if tokens[i].type == "paragraph_open"
+                      and tokens[i].level == token.level + 1]
+        if len(paragraphs) >= 2 and is_attribution(plain_text([tokens[paragraphs[-1] + 1]])):
+            token.attrJoin("class", "quote")
+            tokens[paragraphs[-1]].attrJoin("class", "quote__by")
 
 
 _BLOCK_BREAKS = {"paragraph_close", "heading_close", "list_item_close", "blockquote_close", "th_close",

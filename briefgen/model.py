@@ -19,6 +19,17 @@ class Source:
 
 
 @dataclass(frozen=True)
+class TextBlock:
+    """A paragraph, block quote or list item as plain text: what quotes and timelines are found in."""
+
+    kind: str  # "paragraph", "blockquote" or "list_item"
+    text: str  # plain text; a block quote's paragraphs are separated by blank lines
+    source: str  # the Markdown of a list item's first paragraph ("" for other kinds)
+    line: int
+    section: str  # anchor of the section it belongs to ("" for the lead)
+
+
+@dataclass(frozen=True)
 class Section:
     heading: str  # plain text of the heading
     anchor: str  # unique id within the briefing
@@ -26,6 +37,7 @@ class Section:
     text: str
     line: int  # 1-based line of the heading in the file
     kinds: tuple[str, ...] = ()  # which of SECTION_KINDS it covers; empty for other sections
+    extra_anchors: tuple[str, ...] = ()  # more ids for the same place (a section covering two kinds)
 
 
 @dataclass(frozen=True)
@@ -64,6 +76,7 @@ class Briefing:
     sections: tuple[Section, ...]
     toc: tuple[TocEntry, ...]
     word_count: int
+    reading_minutes: int = 1
     tags: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
     actors: tuple[str, ...] = ()
@@ -75,6 +88,7 @@ class Briefing:
     escalation_level: int | None = None
     quotes: tuple[Quote, ...] = ()
     timeline: tuple[TimelineEvent, ...] = ()
+    warnings: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property

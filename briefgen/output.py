@@ -9,4 +9,4 @@ from dataclasses import dataclass
 class OutputFile:
     path: str  # relative to the output folder, with "/" separators
     data: bytes
-    kind: str  # "page", "feed", "static" or "meta": counted in the build report
+    kind: str  # "page", "feed", "data", "static" or "meta": counted in the build report

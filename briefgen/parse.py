@@ -1,25 +1,25 @@
 """One content file → one :class:`Briefing`, or the problems that explain why not.
 
-A pure function of the file's bytes and the config: nothing is written, nothing global is touched.
+A pure function of the file's bytes and the config: front matter, then the body split into lead and classified
+sections, then what is derived from them: quotes, timeline, actors, summary, reading time, warnings.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
+import math
 from dataclasses import dataclass
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from briefgen.errors import Problem, Problems
-from briefgen.markdown import MarkdownRenderer
-from briefgen.model import Briefing, Source
-from briefgen.schema import (Field, Invalid, boolean, check_mapping, choice, integer, kind_of, mapping,
-                             non_empty_text, text, text_list)
-from briefgen.slugs import is_valid_slug, make_slug, slug_from_filename
-from briefgen.yamlsource import YamlSyntaxError, load_located
+from briefgen.frontmatter import FrontMatter, read_front_matter
+from briefgen.markdown import BodyRules, MarkdownRenderer, ParsedBody
+from briefgen.model import SECTION_KINDS, Briefing, Quote, TimelineEvent
+from briefgen.quotes import apply_corrections, extract_quotes, is_attribution, resolve_all
+from briefgen.sections import SectionClassifier, normalise
+from briefgen.slugs import slug_from_filename
+from briefgen.timeline import dated_item, merge_events
 
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 SUMMARY_LENGTH = 220
 
 
@@ -27,103 +27,34 @@ SUMMARY_LENGTH = 220
 class ParseContext:
     timezone: ZoneInfo
     renderer: MarkdownRenderer
+    classifier: SectionClassifier = SectionClassifier()
+    day_first: bool = True
+    words_per_minute: int = 230
 
 
-def _when(value: Any) -> dt.date | dt.datetime:
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.datetime.fromisoformat(value.strip().replace(" ", "T", 1))
-        except ValueError:
-            pass
-    raise Invalid(f"expected a date, got {kind_of(value)}" + (f" {value!r}" if isinstance(value, str) else ""),
-                  "write a date like 2025-11-29 or a date and time like 2025-11-29T18:30:00-04:00")
-
-
-def _sources(value: Any) -> tuple[Source, ...]:
-    if not isinstance(value, list):
-        raise Invalid(f"expected a list of {{name, url}}, got {kind_of(value)}",
-                      "write each source as `- name: …` and `url: …`")
-    sources = []
-    for index, item in enumerate(value):
-        if isinstance(item, str):
-            sources.append(Source(name=item.strip(), url=""))
-            continue
-        if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
-            raise Invalid("each source needs a `name`", "write `- name: Reuters` with an optional `url:`",
-                          at=(index,))
-        unknown = sorted(set(item) - {"name", "url"})
-        if unknown:
-            raise Invalid(f"unknown key {unknown[0]!r} in a source", "a source has only `name` and `url`",
-                          at=(index, unknown[0]))
-        url = item.get("url") or ""
-        if not isinstance(url, str) or (url and not re.match(r"https?://", url)):
-            raise Invalid("`url` must be an absolute http(s) URL", "write url: https://…", at=(index, "url"))
-        sources.append(Source(name=item["name"].strip(), url=url.strip()))
-    return tuple(sources)
-
-
-def _slug(value: Any) -> str:
-    slug = text(value).strip()
-    if not is_valid_slug(slug):
-        raise Invalid(f"{slug!r} is not a valid slug",
-                      f"use lowercase letters, digits and hyphens, such as {make_slug(slug)!r}")
-    return slug
-
-
-FRONT_MATTER_FIELDS = (
-    Field("title", non_empty_text, required=True, hint='add `title: "…"` to the front matter'),
-    Field("date", _when, required=True, hint="add `date: 2025-11-29` to the front matter"),
-    Field("updated", _when),
-    Field("summary", text, default=""),
-    Field("slug", _slug),
-    Field("tags", text_list, default=()),
-    Field("regions", text_list, default=()),
-    Field("actors", text_list, default=()),
-    Field("sources", _sources, default=()),
-    Field("draft", boolean, default=False),
-    Field("lang", text),
-    Field("story", text),
-    Field("status", choice("escalating", "steady", "de-escalating")),
-    Field("escalation_level", integer(1, 5)),
-    Field("extra", mapping, default={}),
-)
-
-
-def parse_briefing(raw: bytes, shown_path: str, stem: str, context: ParseContext, problems: Problems) -> Briefing | None:
+def parse_briefing(raw: bytes, shown_path: str, stem: str, context: ParseContext,
+                   problems: Problems) -> Briefing | None:
     """Parse one file's bytes; report problems with ``shown_path`` and return None when it cannot be used."""
-    try:
-        source = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        problems.error(Problem(shown_path, line, None, None, "the file is not valid UTF-8 text",
-                               "save it with UTF-8 encoding"))
+    source = _decode(raw, shown_path, problems)
+    if source is None:
         return None
-    source = source.replace("\r\n", "\n").replace("\r", "\n")
-    match = _FRONT_MATTER.match(source)
-    if not match:
-        problems.error(Problem(shown_path, 1, 1, None, "no front matter found",
-                               "start the file with a `---` line, `title:` and `date:`, then a closing `---`"))
+    front = read_front_matter(source, shown_path, problems)
+    if front is None:
         return None
-    try:
-        located = load_located(match.group(1) or "", line_offset=1)
-    except YamlSyntaxError as exc:
-        problems.error(Problem(shown_path, exc.line, exc.column, None, exc.message, exc.hint))
-        return None
-    errors_before = len(problems.errors)
-    meta = check_mapping(located, FRONT_MATTER_FIELDS, problems, shown_path)
-    if len(problems.errors) > errors_before:
-        return None
+    meta = front.meta
+    body = context.renderer.parse(front.body, front.body_first_line, _rules(meta["sections"], context))
+    _check_section_overrides(front, body, shown_path, problems)
 
-    body_first_line = source[:match.end()].count("\n") + 1
-    body = context.renderer.parse(source[match.end():], body_first_line)
-    date = _aware(meta["date"], context.timezone)
+    quotes = _quotes(body, meta, context)
+    timeline = merge_events(meta["timeline"] + _dated_items(body, context))
+    warnings = _missing_kinds(body, shown_path)
+    for warning in warnings:
+        problems.warn(warning)
     return Briefing(
         source=shown_path,
         slug=meta["slug"] or slug_from_filename(stem),
         title=meta["title"],
-        date=date,
+        date=_aware(meta["date"], context.timezone),
         updated=_aware(meta["updated"], context.timezone) if meta["updated"] else None,
         summary=meta["summary"].strip() or first_sentences(body.lead.text or _first_section_text(body)),
         lead_html=body.lead.html,
@@ -131,20 +62,94 @@ def parse_briefing(raw: bytes, shown_path: str, stem: str, context: ParseContext
         sections=body.sections,
         toc=body.toc,
         word_count=body.word_count,
+        reading_minutes=max(1, math.ceil(body.word_count / context.words_per_minute)),
         tags=meta["tags"],
         regions=meta["regions"],
-        actors=meta["actors"],
+        actors=tuple(dict.fromkeys(meta["actors"] + tuple(q.speaker for q in quotes))),
         sources=meta["sources"],
         draft=meta["draft"],
         lang=meta["lang"],
         story=meta["story"],
         status=meta["status"],
         escalation_level=meta["escalation_level"],
+        quotes=tuple(quotes),
+        timeline=timeline,
+        warnings=tuple(w.message for w in warnings),
         extra=meta["extra"],
     )
 
 
-def _first_section_text(body) -> str:
+def _decode(raw: bytes, shown_path: str, problems: Problems) -> str | None:
+    """UTF-8 text (a BOM is dropped) with every line ending turned into ``\\n``."""
+    try:
+        source = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        problems.error(Problem(shown_path, line, None, None, "the file is not valid UTF-8 text",
+                               "save it with UTF-8 encoding"))
+        return None
+    return source.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _rules(overrides: dict[str, tuple[str, ...]], context: ParseContext) -> BodyRules:
+    def kinds_of(heading: str) -> tuple[str, ...]:
+        explicit = overrides.get(normalise(heading))
+        return explicit if explicit is not None else context.classifier.kinds(heading)
+
+    return BodyRules(kinds_of=kinds_of,
+                     is_dated=lambda item: dated_item(item, context.day_first) is not None,
+                     is_attribution=is_attribution)
+
+
+def _check_section_overrides(front: FrontMatter, body: ParsedBody, shown_path: str, problems: Problems) -> None:
+    headings = {normalise(section.heading) for section in body.sections}
+    for heading in front.located.data.get("sections") or {}:
+        if normalise(str(heading)) not in headings:
+            line, column = front.located.position(("sections", heading), of_key=True)
+            problems.error(Problem(shown_path, line, column, f"sections.{heading}",
+                                   "no section has this heading",
+                                   "use the heading's exact text, e.g. `\"How we got here\": context`"))
+
+
+def _quotes(body: ParsedBody, meta: dict, context: ParseContext) -> list[Quote]:
+    kinds_by_anchor = {s.anchor: s.kinds for s in body.sections}
+    full_text = "\n\n".join([body.lead.text] + [s.heading + "\n\n" + s.text for s in body.sections])
+    found = resolve_all(extract_quotes(body.blocks), full_text, meta["actors"])
+    found = [_with_section_kind(q, kinds_by_anchor) for q in found]
+    return apply_corrections(found, meta["quotes"])
+
+
+def _with_section_kind(quote: Quote, kinds_by_anchor: dict[str, tuple[str, ...]]) -> Quote:
+    """A quote's section is named by its kind (reactions before the others), or "other"/"lead"."""
+    if not quote.section:
+        return Quote(quote.speaker, quote.text, quote.role, "lead", quote.line)
+    kinds = kinds_by_anchor.get(quote.section, ())
+    preferred = "reactions" if "reactions" in kinds else (kinds[0] if kinds else "other")
+    return Quote(quote.speaker, quote.text, quote.role, preferred, quote.line)
+
+
+def _dated_items(body: ParsedBody, context: ParseContext) -> tuple[TimelineEvent, ...]:
+    events = []
+    for block in body.blocks:
+        if block.kind == "list_item":
+            found = dated_item(block.source, context.day_first)
+            if found is not None:
+                date, rest = found
+                events.append(TimelineEvent(date=date, text=context.renderer.inline_text(rest), line=block.line))
+    return tuple(events)
+
+
+def _missing_kinds(body: ParsedBody, shown_path: str) -> list[Problem]:
+    present = {kind for section in body.sections for kind in section.kinds}
+    missing = [kind for kind in SECTION_KINDS if kind not in present]
+    if not missing:
+        return []
+    return [Problem(shown_path, None, None, "sections", f"missing {', '.join(missing)}",
+                    "add a heading such as `## " + missing[0].capitalize() + "`, or map an existing heading "
+                    "with `sections:` in the front matter")]
+
+
+def _first_section_text(body: ParsedBody) -> str:
     return body.sections[0].text if body.sections else ""
 
 
@@ -157,9 +162,9 @@ def _aware(value: dt.date | dt.datetime, timezone: ZoneInfo) -> dt.datetime:
     return value
 
 
-def first_sentences(text_: str, limit: int = SUMMARY_LENGTH) -> str:
+def first_sentences(text: str, limit: int = SUMMARY_LENGTH) -> str:
     """The opening sentences of a text, cut at a sentence end (or a word) within ``limit`` characters."""
-    paragraph = " ".join(text_.strip().split("\n\n", 1)[0].split())
+    paragraph = " ".join(text.strip().split("\n\n", 1)[0].split())
     if len(paragraph) <= limit:
         return paragraph
     cut = paragraph[:limit]

@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape
 import jinja2
 
 from briefgen import __version__
+from briefgen.api import render_api
 from briefgen.config import SiteConfig
 from briefgen.errors import BuildFailed, Problem
 from briefgen.feeds import FeedSpec, render_feeds
@@ -48,6 +49,7 @@ def render_site(site: Site, config: SiteConfig, theme: Theme) -> Iterator[Output
     yield _page(context, "archive.html", "archive/", title="Archive", months=_months(site, views))
     yield _page(context, "404.html", "404.html", title="Page not found", canonical=False)
     yield from render_feeds(main_feed, config, urls)
+    yield from render_api(site, config, urls)
     yield from _static(theme)
     yield from _site_static(config.root / "static")
     yield OutputFile("sitemap.xml", _sitemap(site, urls, config), "meta")
@@ -120,7 +122,7 @@ def _page(context: RenderContext, template: str, route: str, *, title: str, desc
             site=site, page=page, url=urls.path, asset=lambda name: urls.path(context.assets[name]),
             to_json=_json_for_script, **values,
         )
-    except jinja2.TemplateError as exc:
+    except Exception as exc:  # a template may fail in any way; report where, never a traceback
         raise BuildFailed([_template_problem(exc, template)]) from None
     return OutputFile(output_file(route), html.encode("utf-8"), "page")
 
@@ -131,10 +133,17 @@ def _json_for_script(value) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _template_problem(exc: jinja2.TemplateError, template: str) -> Problem:
-    name = getattr(exc, "filename", None) or getattr(exc, "name", None) or template
-    line = getattr(exc, "lineno", None)
-    return Problem(str(name), line, None, None, f"template error: {exc.message or exc}",
+def _template_problem(exc: Exception, template: str) -> Problem:
+    """Name the template file and line: from a syntax error, or from the innermost template frame."""
+    name, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    traceback = exc.__traceback__
+    while traceback is not None:
+        frame_file = traceback.tb_frame.f_code.co_filename
+        if frame_file.endswith((".html", ".xml")):
+            name, line = frame_file, traceback.tb_lineno
+        traceback = traceback.tb_next
+    message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    return Problem(str(name or template), line, None, None, f"template error: {message}",
                    "fix the template (every variable it uses must exist)")
 
 

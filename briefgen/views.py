@@ -6,17 +6,15 @@ Templates never see parser objects or the config; they see these frozen records 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 from datetime import tzinfo
 
 from markupsafe import Markup
 
-from briefgen.model import SECTION_KINDS, Briefing, Term
+from briefgen.model import Briefing, Term
 from briefgen.slugs import make_slug
 from briefgen.urls import Urls, briefing_route, tag_route
 
-WORDS_PER_MINUTE = 230
 KIND_LABELS = {"context": "Context", "escalation": "Escalation", "reactions": "Reactions", "impact": "Impact"}
 
 
@@ -41,9 +39,25 @@ class When:
 class SectionView:
     heading: str
     anchor: str
+    extra_anchors: tuple[str, ...]
     html: Markup
     kinds: tuple[str, ...]
     labels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class QuoteView:
+    speaker: str
+    role: str
+    text: str
+    section: str
+
+
+@dataclass(frozen=True)
+class EventView:
+    iso: str  # YYYY-MM-DD
+    display: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -61,6 +75,10 @@ class BriefingView:
     regions: tuple[str, ...]
     actors: tuple[str, ...]
     sources: tuple[Link, ...]
+    quotes: tuple[QuoteView, ...]
+    timeline: tuple[EventView, ...]
+    timeline_after: str  # anchor of the section the timeline follows ("" = after the lead)
+    quotes_after: str  # anchor of the section the quote cards follow ("" = after the lead)
     word_count: int
     reading_minutes: int
     status: str | None
@@ -94,10 +112,6 @@ class Pagination:
     next_url: str | None
 
 
-def reading_minutes(word_count: int) -> int:
-    return max(1, math.ceil(word_count / WORDS_PER_MINUTE))
-
-
 def briefing_view(briefing: Briefing, urls: Urls, timezone: tzinfo) -> BriefingView:
     route = briefing_route(briefing.slug)
     return BriefingView(
@@ -109,8 +123,8 @@ def briefing_view(briefing: Briefing, urls: Urls, timezone: tzinfo) -> BriefingV
         summary=briefing.summary,
         lead_html=Markup(briefing.lead_html),
         sections=tuple(
-            SectionView(heading=s.heading, anchor=s.anchor, html=Markup(s.html), kinds=s.kinds,
-                        labels=tuple(KIND_LABELS[k] for k in s.kinds if k in SECTION_KINDS))
+            SectionView(heading=s.heading, anchor=s.anchor, extra_anchors=s.extra_anchors, html=Markup(s.html),
+                        kinds=s.kinds, labels=_labels(s.heading, s.kinds))
             for s in briefing.sections
         ),
         toc=tuple(Link(text=entry.text, url="#" + entry.anchor) for entry in briefing.toc if entry.level <= 2),
@@ -118,8 +132,14 @@ def briefing_view(briefing: Briefing, urls: Urls, timezone: tzinfo) -> BriefingV
         regions=briefing.regions,
         actors=briefing.actors,
         sources=tuple(Link(text=source.name, url=source.url) for source in briefing.sources),
+        quotes=tuple(QuoteView(speaker=q.speaker, role=q.role, text=q.text, section=q.section)
+                     for q in briefing.quotes),
+        timeline=tuple(EventView(iso=e.date.isoformat(), display=f"{e.date.day} {e.date:%B %Y}", text=e.text)
+                       for e in briefing.timeline),
+        timeline_after=_anchor_of_kind(briefing, "escalation"),
+        quotes_after=_anchor_of_kind(briefing, "reactions"),
         word_count=briefing.word_count,
-        reading_minutes=reading_minutes(briefing.word_count),
+        reading_minutes=briefing.reading_minutes,
         status=briefing.status,
         escalation_level=briefing.escalation_level,
         story=briefing.story,
@@ -127,6 +147,21 @@ def briefing_view(briefing: Briefing, urls: Urls, timezone: tzinfo) -> BriefingV
         draft=briefing.draft,
         extra=dict(briefing.extra),
     )
+
+
+def _labels(heading: str, kinds: tuple[str, ...]) -> tuple[str, ...]:
+    """Kind labels above a heading, unless the heading already says exactly that."""
+    labels = tuple(KIND_LABELS[kind] for kind in kinds)
+    return () if labels == (heading.strip().rstrip(":.").title(),) else labels
+
+
+def _anchor_of_kind(briefing: Briefing, kind: str) -> str:
+    """The first section of ``kind`` (the timeline follows escalation, quote cards follow reactions),
+    or else the last section."""
+    for section in briefing.sections:
+        if kind in section.kinds:
+            return section.anchor
+    return briefing.sections[-1].anchor if briefing.sections else ""
 
 
 def term_view(term: Term, views: dict[str, BriefingView], urls: Urls) -> TermView:

@@ -84,7 +84,7 @@ def test_sections_lead_and_word_count():
     briefing, _ = parse("---\ntitle: T\ndate: 2025-11-29\n---\nLead words here.\n\n## Why it matters\n\n"
                         "Four words right here.\n\n### Detail\n\nTwo more.\n")
     assert briefing.lead_text == "Lead words here."
-    assert [(s.heading, s.anchor, s.line) for s in briefing.sections] == [("Why it matters", "why-it-matters", 7)]
+    assert [(s.heading, s.anchor, s.line) for s in briefing.sections] == [("Why it matters", "impact", 7)]
     assert "<h3 id=\"detail\">" in briefing.sections[0].html
     assert briefing.word_count == 3 + 3 + 4 + 1 + 2
 

@@ -1,0 +1,89 @@
+"""Briefings as data: ``api/briefings.json`` (the index) and ``api/briefings/<slug>.json`` (one briefing).
+
+A public contract, described by the JSON Schemas in ``briefgen/schemas/`` (also published under
+``api/schema/``). URLs are absolute, including those inside HTML fragments; dates are RFC 3339.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Iterator
+
+from briefgen.config import SiteConfig
+from briefgen.feeds import absolutize
+from briefgen.model import SECTION_KINDS, Briefing, Site
+from briefgen.output import OutputFile
+from briefgen.urls import Urls, briefing_route
+
+SCHEMAS = Path(__file__).parent / "schemas"
+SCHEMA_FILES = ("briefings.schema.json", "briefing.schema.json")
+
+
+def render_api(site: Site, config: SiteConfig, urls: Urls) -> Iterator[OutputFile]:
+    index = {
+        "version": 1,
+        "site": {"title": config.title, "url": config.base_url, "language": config.language},
+        "briefings": [summary_record(b, config, urls) for b in site.briefings],
+    }
+    yield OutputFile("api/briefings.json", dump(index), "data")
+    for briefing in site.briefings:
+        yield OutputFile(f"api/briefings/{briefing.slug}.json", dump(briefing_record(briefing, config, urls)), "data")
+    for name in SCHEMA_FILES:
+        yield OutputFile(f"api/schema/{name}", (SCHEMAS / name).read_bytes(), "data")
+
+
+def dump(value: Any) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def summary_record(briefing: Briefing, config: SiteConfig, urls: Urls) -> dict[str, Any]:
+    return {
+        "slug": briefing.slug,
+        "title": briefing.title,
+        "date": briefing.date.isoformat(),
+        "updated": briefing.updated.isoformat() if briefing.updated else None,
+        "summary": briefing.summary,
+        "url": urls.absolute(briefing_route(briefing.slug)),
+        "tags": list(briefing.tags),
+        "regions": list(briefing.regions),
+        "actors": list(briefing.actors),
+        "story": briefing.story,
+        "lang": briefing.lang or config.language,
+        "status": briefing.status,
+        "escalation_level": briefing.escalation_level,
+    }
+
+
+def briefing_record(briefing: Briefing, config: SiteConfig, urls: Urls) -> dict[str, Any]:
+    page = urls.absolute(briefing_route(briefing.slug))
+    record = summary_record(briefing, config, urls)
+    record.update({
+        "lead": {"html": absolutize(briefing.lead_html, page), "text": briefing.lead_text},
+        "sections": {kind: _merged_section(briefing, kind, page) for kind in SECTION_KINDS},
+        "other_sections": [
+            {"heading": s.heading, "anchor": s.anchor, "html": absolutize(s.html, page), "text": s.text}
+            for s in briefing.sections if not s.kinds
+        ],
+        "quotes": [{"speaker": q.speaker, "role": q.role, "text": q.text, "section": q.section}
+                   for q in briefing.quotes],
+        "timeline": [{"date": e.date.isoformat(), "text": e.text} for e in briefing.timeline],
+        "sources": [{"name": s.name, "url": s.url or None} for s in briefing.sources],
+        "word_count": briefing.word_count,
+        "reading_time_minutes": briefing.reading_minutes,
+        "warnings": list(briefing.warnings),
+    })
+    return record
+
+
+def _merged_section(briefing: Briefing, kind: str, page: str) -> dict[str, Any] | None:
+    """Every section of one kind, merged in order; None when the briefing has none."""
+    parts = [s for s in briefing.sections if kind in s.kinds]
+    if not parts:
+        return None
+    return {
+        "headings": [s.heading for s in parts],
+        "anchor": kind,
+        "html": "".join(absolutize(s.html, page) for s in parts),
+        "text": "\n\n".join(s.text for s in parts if s.text),
+    }

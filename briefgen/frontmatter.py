@@ -1,0 +1,167 @@
+"""Front matter: split it from the body, check every key, report each problem at its line and column."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from briefgen.errors import Problem, Problems
+from briefgen.model import SECTION_KINDS, Quote, Source, TimelineEvent
+from briefgen.schema import (Field, Invalid, boolean, check_mapping, choice, integer, kind_of, mapping,
+                             non_empty_text, text, text_list)
+from briefgen.sections import normalise
+from briefgen.slugs import is_valid_slug, make_slug
+from briefgen.yamlsource import LocatedYaml, YamlSyntaxError, load_located
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+OTHER = "other"
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    meta: dict[str, Any]
+    located: LocatedYaml
+    body: str
+    body_first_line: int  # the file line the body starts on
+
+
+def _when(value: Any) -> dt.date | dt.datetime:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.datetime.fromisoformat(value.strip().replace(" ", "T", 1))
+        except ValueError:
+            pass
+    raise Invalid(f"expected a date, got {kind_of(value)}" + (f" {value!r}" if isinstance(value, str) else ""),
+                  "write a date like 2025-11-29 or a date and time like 2025-11-29T18:30:00-04:00")
+
+
+def _list_of_mappings(value: Any, what: str, example: str) -> list[dict]:
+    if not isinstance(value, list):
+        raise Invalid(f"expected a list of {what}, got {kind_of(value)}", f"write each entry as {example}")
+    for index, item in enumerate(value):
+        if not isinstance(item, dict):
+            raise Invalid(f"expected a mapping, got {kind_of(item)}", f"write each entry as {example}", at=(index,))
+    return value
+
+
+def _only_keys(item: dict, index: int, allowed: tuple[str, ...], required: tuple[str, ...]) -> None:
+    for key in item:
+        if key not in allowed:
+            raise Invalid("unknown key", "allowed keys: " + ", ".join(allowed), at=(index, key))
+    for key in required:
+        if not isinstance(item.get(key), (str, int, float, dt.date)) or not str(item[key]).strip():
+            raise Invalid(f"`{key}` is required", f"add `{key}:` to this entry", at=(index,))
+
+
+def _sources(value: Any) -> tuple[Source, ...]:
+    if not isinstance(value, list):
+        raise Invalid(f"expected a list of sources, got {kind_of(value)}", "write `- name: Reuters` and `url: …`")
+    sources = []
+    for index, item in enumerate(value):
+        if isinstance(item, str):
+            sources.append(Source(name=item.strip(), url=""))
+            continue
+        if not isinstance(item, dict):
+            raise Invalid(f"expected a mapping, got {kind_of(item)}", "write `- name: Reuters` and `url: …`",
+                          at=(index,))
+        _only_keys(item, index, ("name", "url"), ("name",))
+        url = item.get("url") or ""
+        if not isinstance(url, str) or (url and not re.match(r"https?://", url)):
+            raise Invalid("`url` must be an absolute http(s) URL", "write url: https://…", at=(index, "url"))
+        sources.append(Source(name=str(item["name"]).strip(), url=url.strip()))
+    return tuple(sources)
+
+
+def _quotes(value: Any) -> tuple[Quote, ...]:
+    quotes = []
+    for index, item in enumerate(_list_of_mappings(value, "quotes", "`- speaker: …` and `text: …`")):
+        _only_keys(item, index, ("speaker", "text", "role", "section"), ("speaker", "text"))
+        section = str(item.get("section") or "")
+        if section and section not in SECTION_KINDS + (OTHER,):
+            raise Invalid(f"{section!r} is not a section kind", "use context, escalation, reactions or impact",
+                          at=(index, "section"))
+        quotes.append(Quote(speaker=str(item["speaker"]).strip(), text=str(item["text"]).strip(),
+                            role=str(item.get("role") or "").strip(), section=section))
+    return tuple(quotes)
+
+
+def _timeline(value: Any) -> tuple[TimelineEvent, ...]:
+    events = []
+    for index, item in enumerate(_list_of_mappings(value, "events", "`- date: 2025-11-29` and `text: …`")):
+        _only_keys(item, index, ("date", "text"), ("date", "text"))
+        try:
+            when = _when(item["date"])
+        except Invalid as invalid:
+            raise Invalid(invalid.message, invalid.hint, at=(index, "date")) from None
+        day = when.date() if isinstance(when, dt.datetime) else when
+        events.append(TimelineEvent(date=day, text=str(item["text"]).strip()))
+    return tuple(events)
+
+
+def _section_overrides(value: Any) -> dict[str, tuple[str, ...]]:
+    """``{heading text: kind or [kinds] or "other"}`` → normalised heading → kinds."""
+    if not isinstance(value, dict):
+        raise Invalid(f"expected a mapping of headings to section kinds, got {kind_of(value)}",
+                      'write e.g. `sections: {"How we got here": context}`')
+    overrides = {}
+    for heading, kinds in value.items():
+        wanted = [kinds] if isinstance(kinds, str) else kinds
+        if not isinstance(wanted, list) or not all(k in SECTION_KINDS + (OTHER,) for k in wanted):
+            raise Invalid(f"{kinds!r} is not a section kind",
+                          "use context, escalation, reactions, impact, a list of them, or other", at=(heading,))
+        overrides[normalise(str(heading))] = tuple(k for k in SECTION_KINDS if k in wanted)
+    return overrides
+
+
+def _slug(value: Any) -> str:
+    slug = text(value).strip()
+    if not is_valid_slug(slug):
+        raise Invalid(f"{slug!r} is not a valid slug",
+                      f"use lowercase letters, digits and hyphens, such as {make_slug(slug)!r}")
+    return slug
+
+
+FRONT_MATTER_FIELDS = (
+    Field("title", non_empty_text, required=True, hint='add `title: "…"` to the front matter'),
+    Field("date", _when, required=True, hint="add `date: 2025-11-29` to the front matter"),
+    Field("updated", _when),
+    Field("summary", text, default=""),
+    Field("slug", _slug),
+    Field("tags", text_list, default=()),
+    Field("regions", text_list, default=()),
+    Field("actors", text_list, default=()),
+    Field("sources", _sources, default=()),
+    Field("draft", boolean, default=False),
+    Field("lang", text),
+    Field("story", text),
+    Field("status", choice("escalating", "steady", "de-escalating")),
+    Field("escalation_level", integer(1, 5)),
+    Field("sections", _section_overrides, default={}),
+    Field("quotes", _quotes, default=()),
+    Field("timeline", _timeline, default=()),
+    Field("extra", mapping, default={}),
+)
+
+
+def read_front_matter(source: str, shown_path: str, problems: Problems) -> FrontMatter | None:
+    """Split and check the front matter of a normalised source text; None (with problems) when unusable."""
+    match = _FRONT_MATTER.match(source)
+    if not match:
+        problems.error(Problem(shown_path, 1, 1, None, "no front matter found",
+                               "start the file with a `---` line, `title:` and `date:`, then a closing `---`"))
+        return None
+    try:
+        located = load_located(match.group(1) or "", line_offset=1)
+    except YamlSyntaxError as exc:
+        problems.error(Problem(shown_path, exc.line, exc.column, None, exc.message, exc.hint))
+        return None
+    errors_before = len(problems.errors)
+    meta = check_mapping(located, FRONT_MATTER_FIELDS, problems, shown_path)
+    if len(problems.errors) > errors_before:
+        return None
+    return FrontMatter(meta=meta, located=located, body=source[match.end():],
+                       body_first_line=source[:match.end()].count("\n") + 1)

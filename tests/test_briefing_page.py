@@ -1,0 +1,104 @@
+"""The structured briefing as readers and programs meet it: the page, its JSON-LD, and the JSON API."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+
+from briefgen.api import SCHEMAS
+from conftest import BASIC_CONFIG, REPO, briefing, run_cli, write_site
+from helpers import soup
+
+BASE = "https://user.github.io/briefings-demo/"
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory):
+    site = tmp_path_factory.mktemp("example")
+    shutil.copy(REPO / "briefgen.yaml", site)
+    shutil.copytree(REPO / "content", site / "content")
+    result = run_cli("build", "--base-url", BASE, cwd=site)
+    assert result.exit_code == 0, result.output
+    return site / "site"
+
+
+def validator(name: str) -> Draft202012Validator:
+    schemas = {n: json.loads((SCHEMAS / n).read_text()) for n in ("briefings.schema.json", "briefing.schema.json")}
+    registry = Registry().with_resources((s["$id"], Resource.from_contents(s)) for s in schemas.values())
+    return Draft202012Validator(schemas[name], registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def test_every_emitted_json_file_matches_its_schema(example):
+    index = json.loads((example / "api/briefings.json").read_text())
+    validator("briefings.schema.json").validate(index)
+    files = sorted((example / "api/briefings").glob("*.json"))
+    assert len(files) == len(index["briefings"]) == 7
+    single = validator("briefing.schema.json")
+    for path in files:
+        single.validate(json.loads(path.read_text()))
+    assert (example / "api/schema/briefing.schema.json").is_file()
+
+
+def test_schema_rejects_a_wrong_document(example):
+    record = json.loads(next((example / "api/briefings").glob("*.json")).read_text())
+    record["sections"]["context"] = {"headings": []}
+    assert list(validator("briefing.schema.json").iter_errors(record))
+
+
+def test_api_record_content(example):
+    record = json.loads((example / "api/briefings/us-military-buildup-caribbean.json").read_text())
+    assert record["url"] == BASE + "briefings/us-military-buildup-caribbean/"
+    assert record["sections"]["escalation"]["headings"] == ["Escalation in the Caribbean and regional reactions"]
+    assert record["sections"]["reactions"]["headings"] == ["Escalation in the Caribbean and regional reactions"]
+    assert record["quotes"][0]["speaker"] == "Pete Hegseth"
+    assert [e["date"] for e in record["timeline"]] == sorted(e["date"] for e in record["timeline"])
+    assert record["reading_time_minutes"] == -(-record["word_count"] // 230)
+
+
+def test_briefing_page_shows_the_structure(example):
+    page = soup(example / "briefings/us-military-buildup-caribbean/index.html")
+    facts = {div.dt.get_text(): div.dd.get_text(" ", strip=True) for div in page.select("dl.facts > div")}
+    assert set(facts) >= {"Published", "Reading time", "Status", "Escalation level", "Regions", "Actors"}
+    assert facts["Escalation level"] == "3 of 5"
+    for anchor in ("context", "escalation", "reactions", "impact", "timeline", "quotes", "sources", "top"):
+        assert page.find(id=anchor) is not None, anchor
+    assert page.select_one('section[aria-labelledby="escalation"] .section-label').get_text() == "Escalation · Reactions"
+    events = page.select(".timeline__event time")
+    assert [t["datetime"] for t in events] == sorted(t["datetime"] for t in events) and len(events) == 5
+    card = page.select_one(".quote-card")
+    assert card.select_one(".quote-card__speaker").get_text() == "Pete Hegseth"
+    assert card.select_one(".quote-card__role").get_text() == "US Secretary of Defense"
+    assert [li["id"] for li in page.select(".sources li")][:2] == ["source-1", "source-2"]
+    assert page.select_one("a.back-to-top")["href"] == "#top"
+
+
+def test_dated_lists_move_into_the_timeline(example):
+    page = soup(example / "briefings/venezuelan-airspace-closed/index.html")
+    escalation = page.select_one('section[aria-labelledby="escalation"]')
+    assert not [li for li in escalation.select("li") if li.get_text().startswith("2025-")]
+    timeline = page.select_one("section.timeline")
+    assert escalation.find_next_sibling("section") is timeline
+
+
+def test_json_ld_news_article(example):
+    page = soup(example / "briefings/trump-maduro-phone-call/index.html")
+    data = json.loads(page.find("script", type="application/ld+json").string)
+    assert data["@type"] == "NewsArticle"
+    assert data["headline"] == page.find("h1").get_text()
+    assert data["datePublished"].startswith("2025-11-30")
+    assert data["url"] == BASE + "briefings/trump-maduro-phone-call/"
+
+
+def test_missing_sections_warn_and_strict_fails(tmp_path):
+    write_site(tmp_path, {"briefgen.yaml": BASIC_CONFIG,
+                          "content/a.md": briefing("Only context", "2025-11-01")})
+    result = run_cli("build", cwd=tmp_path)
+    assert result.exit_code == 0
+    assert "warning: content/a.md: sections: missing escalation, reactions, impact — add a heading" in result.output
+    strict = run_cli("build", "--strict", cwd=tmp_path)
+    assert strict.exit_code == 1
+    assert "error: content/a.md: sections: missing escalation, reactions, impact" in strict.output
