@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import tzinfo
 
 from briefgen.errors import Problem, Problems
-from briefgen.model import ArchiveMonth, Briefing, Site, Term
+from briefgen.model import ArchiveMonth, Briefing, Site, Taxonomy, Term
 from briefgen.slugs import make_slug
 
 
@@ -34,10 +34,19 @@ def newest_first(briefings) -> tuple[Briefing, ...]:
     return tuple(sorted(briefings, key=lambda b: (-b.date.timestamp(), b.slug)))
 
 
+TAXONOMIES = ("tags", "regions")
+
+
 def collect(briefings: list[Briefing], selection: Selection, timezone: tzinfo, problems: Problems) -> Site:
     published = newest_first(b for b in briefings if is_published(b, selection))
     _report_slug_collisions(published, problems)
-    return Site(briefings=published, tags=_terms(published), archive=_archive(published, timezone))
+    for_feeds = Selection(now=selection.now)
+    return Site(
+        briefings=published,
+        taxonomies=tuple(Taxonomy(key, _terms(published, key)) for key in TAXONOMIES),
+        archive=_archive(published, timezone),
+        syndicated=frozenset(b.slug for b in published if is_published(b, for_feeds)),
+    )
 
 
 def _report_slug_collisions(briefings: tuple[Briefing, ...], problems: Problems) -> None:
@@ -53,12 +62,12 @@ def _report_slug_collisions(briefings: tuple[Briefing, ...], problems: Problems)
                                    hint="give each a different `slug:` or file name"))
 
 
-def _terms(briefings: tuple[Briefing, ...]) -> tuple[Term, ...]:
-    """Tags grouped by slug; the most used spelling names the tag (so "US" and "us" are one tag)."""
+def _terms(briefings: tuple[Briefing, ...], key: str) -> tuple[Term, ...]:
+    """Values grouped by slug; the most used spelling names the term (so "US" and "us" are one tag)."""
     members: dict[str, list[Briefing]] = defaultdict(list)
     spellings: dict[str, Counter] = defaultdict(Counter)
     for briefing in briefings:
-        for tag in briefing.tags:
+        for tag in getattr(briefing, key):
             slug = make_slug(tag)
             if not members[slug] or members[slug][-1] is not briefing:
                 members[slug].append(briefing)

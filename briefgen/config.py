@@ -61,6 +61,8 @@ def _section_aliases(value: Any) -> dict[str, tuple[str, ...]]:
 FEED_FIELDS = (
     Field("limit", integer(1, 10_000), default=20),
     Field("content", choice("full", "summary"), default="full"),
+    Field("icon", text, default=""),  # a small square image: a path in the site or an absolute URL
+    Field("logo", text, default=""),  # a larger image
 )
 
 CONFIG_FIELDS = (
@@ -85,6 +87,8 @@ CONFIG_FIELDS = (
 class FeedOptions:
     limit: int = 20
     content: str = "full"
+    icon: str = ""
+    logo: str = ""
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,21 @@
-"""RSS 2.0 and Atom 1.0 feeds, built with feedgen.
+"""RSS 2.0 and Atom 1.0 (built with feedgen) and JSON Feed 1.1, for the site and for every term.
 
-Entries are newest first; every date comes from the briefings (never the build clock), so rebuilds are
-byte-identical; every URL inside the content is made absolute, because feed readers have no base path.
+- Entries are newest first; drafts and future-dated briefings never appear, whatever the build flags.
+- Every date comes from the briefings, never the build clock, so rebuilds are byte-identical: a feed's
+  ``updated``/``lastBuildDate`` is its newest entry's, or ``SOURCE_DATE_EPOCH`` (else 1970) when it is empty.
+- An entry's id is its permalink (or front matter ``id``), so editing an article never changes it; front
+  matter ``updated`` changes the entry's updated date only.
+- Every URL inside the content is absolute, because feed readers have no base path.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import os
 import re
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Callable, Iterator
 from urllib.parse import urljoin
 
 from feedgen.feed import FeedGenerator
@@ -19,6 +26,9 @@ from briefgen.model import Briefing
 from briefgen.output import OutputFile
 from briefgen.urls import Urls, briefing_route
 
+FEED_FILES = (("feed.xml", "application/rss+xml", "RSS"), ("atom.xml", "application/atom+xml", "Atom"),
+              ("feed.json", "application/feed+json", "JSON Feed"))
+
 _URL_ATTRIBUTE = re.compile(r"""(?P<name>\b(?:href|src|poster|cite))=(?P<quote>["'])(?P<value>.*?)(?P=quote)""",
                             re.IGNORECASE | re.DOTALL)
 _SRCSET_ATTRIBUTE = re.compile(r"""\bsrcset=(?P<quote>["'])(?P<value>.*?)(?P=quote)""", re.IGNORECASE | re.DOTALL)
@@ -28,19 +38,46 @@ _SRCSET_ATTRIBUTE = re.compile(r"""\bsrcset=(?P<quote>["'])(?P<value>.*?)(?P=quo
 class FeedSpec:
     title: str
     route: str  # folder of the feed files: "" for the whole site, "tags/x/" for a tag
-    briefings: tuple[Briefing, ...]  # newest first
+    briefings: tuple[Briefing, ...]  # newest first, already limited to what may be syndicated
 
 
-def render_feeds(spec: FeedSpec, config: SiteConfig, urls: Urls) -> Iterator[OutputFile]:
-    items = spec.briefings[:config.feeds.limit]
-    yield OutputFile(spec.route + "feed.xml", _generator(spec, items, config, urls, "feed.xml").rss_str(pretty=True),
+@dataclass(frozen=True)
+class FeedContext:
+    config: SiteConfig
+    urls: Urls
+    entry_html: Callable[[Briefing], str]  # the full content of an entry, with relative URLs
+
+
+def render_feeds(spec: FeedSpec, context: FeedContext) -> Iterator[OutputFile]:
+    items = spec.briefings[:context.config.feeds.limit]
+    yield OutputFile(spec.route + "feed.xml", _generator(spec, items, context, "feed.xml").rss_str(pretty=True),
                      "feed")
-    yield OutputFile(spec.route + "atom.xml",
-                     _generator(spec, items, config, urls, "atom.xml").atom_str(pretty=True), "feed")
+    yield OutputFile(spec.route + "atom.xml", _generator(spec, items, context, "atom.xml").atom_str(pretty=True),
+                     "feed")
+    yield OutputFile(spec.route + "feed.json", _json_feed(spec, items, context), "feed")
 
 
-def _generator(spec: FeedSpec, items: tuple[Briefing, ...], config: SiteConfig, urls: Urls,
-               name: str) -> FeedGenerator:
+def entry_id(briefing: Briefing, urls: Urls) -> str:
+    return briefing.guid or urls.absolute(briefing_route(briefing.slug))
+
+
+def feed_updated(items: tuple[Briefing, ...]) -> dt.datetime:
+    if items:
+        return max(b.last_modified for b in items)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return dt.datetime.fromtimestamp(int(epoch) if epoch.isdigit() else 0, dt.timezone.utc)
+
+
+def _local(moment: dt.datetime, config: SiteConfig) -> dt.datetime:
+    return moment.astimezone(config.tz)
+
+
+def _absolute_asset(value: str, urls: Urls) -> str:
+    return value if re.match(r"https?://", value) else urls.absolute(value)
+
+
+def _generator(spec: FeedSpec, items: tuple[Briefing, ...], context: FeedContext, name: str) -> FeedGenerator:
+    config, urls = context.config, context.urls
     feed = FeedGenerator()
     home = urls.absolute(spec.route)
     feed.id(home)
@@ -49,45 +86,74 @@ def _generator(spec: FeedSpec, items: tuple[Briefing, ...], config: SiteConfig, 
     feed.link(href=urls.absolute(spec.route + name), rel="self")
     feed.link(href=home, rel="alternate")  # feedgen takes the RSS <link> from the last link
     feed.language(config.language)
-    feed.generator("briefgen", __version__)
+    feed.generator("briefgen", __version__, "https://pypi.org/project/briefgen/")
     feed.author({"name": config.author or config.title})
-    newest = max((b.last_modified for b in items), default=None)
-    if newest is not None:
-        feed.updated(newest)
-        feed.lastBuildDate(newest)
-    else:
-        feed.updated("1970-01-01T00:00:00Z")
-        feed.lastBuildDate("1970-01-01T00:00:00Z")
+    if config.feeds.icon:
+        feed.icon(_absolute_asset(config.feeds.icon, urls))
+    if config.feeds.logo:
+        feed.logo(_absolute_asset(config.feeds.logo, urls))
+    updated = _local(feed_updated(items), config)
+    feed.updated(updated)
+    feed.lastBuildDate(updated)
     for briefing in items:
-        _add_entry(feed, briefing, config, urls)
+        _add_entry(feed, briefing, context)
     return feed
 
 
-def _add_entry(feed: FeedGenerator, briefing: Briefing, config: SiteConfig, urls: Urls) -> None:
+def _add_entry(feed: FeedGenerator, briefing: Briefing, context: FeedContext) -> None:
+    config, urls = context.config, context.urls
     link = urls.absolute(briefing_route(briefing.slug))
     entry = feed.add_entry(order="append")
-    entry.id(link)
-    entry.guid(link, permalink=True)
+    entry.id(entry_id(briefing, urls))
+    entry.guid(entry_id(briefing, urls), permalink=briefing.guid is None)
     entry.title(briefing.title)
     entry.link(href=link, rel="alternate")
-    entry.published(briefing.date)
-    entry.updated(briefing.last_modified)
+    entry.published(_local(briefing.date, config))
+    entry.updated(_local(briefing.last_modified, config))
     entry.summary(briefing.summary or briefing.title)
     if config.feeds.content == "full":
-        entry.content(absolutize(entry_html(briefing), link), type="html")
+        entry.content(absolutize(context.entry_html(briefing), link), type="html")
     for tag in briefing.tags:
         entry.category(term=tag)
 
 
-def entry_html(briefing: Briefing) -> str:
-    parts = [briefing.lead_html]
-    for section in briefing.sections:
-        parts.append(f'<h2 id="{section.anchor}">{_escape(section.heading)}</h2>\n{section.html}')
-    return "".join(parts)
+def _json_feed(spec: FeedSpec, items: tuple[Briefing, ...], context: FeedContext) -> bytes:
+    config, urls = context.config, context.urls
+    feed: dict = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": spec.title,
+        "home_page_url": urls.absolute(spec.route),
+        "feed_url": urls.absolute(spec.route + "feed.json"),
+        "description": config.description or spec.title,
+        "language": config.language,
+        "authors": [{"name": config.author or config.title}],
+    }
+    if config.feeds.icon:
+        feed["favicon"] = _absolute_asset(config.feeds.icon, urls)
+    if config.feeds.logo:
+        feed["icon"] = _absolute_asset(config.feeds.logo, urls)
+    feed["items"] = [_json_item(briefing, context) for briefing in items]
+    return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def _json_item(briefing: Briefing, context: FeedContext) -> dict:
+    config, urls = context.config, context.urls
+    link = urls.absolute(briefing_route(briefing.slug))
+    item = {
+        "id": entry_id(briefing, urls),
+        "url": link,
+        "title": briefing.title,
+        "summary": briefing.summary or briefing.title,
+        "date_published": _local(briefing.date, config).isoformat(),
+        "date_modified": _local(briefing.last_modified, config).isoformat(),
+        "tags": list(briefing.tags),
+        "language": briefing.lang or config.language,
+    }
+    if config.feeds.content == "full":
+        item["content_html"] = absolutize(context.entry_html(briefing), link)
+    else:
+        item["content_text"] = briefing.summary or briefing.title
+    return item
 
 
 def absolutize(html: str, page_url: str) -> str:

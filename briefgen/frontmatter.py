@@ -131,6 +131,7 @@ FRONT_MATTER_FIELDS = (
     Field("updated", _when),
     Field("summary", text, default=""),
     Field("slug", _slug),
+    Field("id", non_empty_text),
     Field("tags", text_list, default=()),
     Field("regions", text_list, default=()),
     Field("actors", text_list, default=()),

@@ -67,6 +67,7 @@ class TocEntry:
 class Briefing:
     source: str  # the file as the user knows it, e.g. content/2025-11-29-airspace.md
     slug: str
+    guid: str | None  # front matter `id`: keeps a feed entry's identity when the slug changes
     title: str
     date: dt.datetime  # timezone-aware
     updated: dt.datetime | None
@@ -98,11 +99,17 @@ class Briefing:
 
 @dataclass(frozen=True)
 class Term:
-    """One value of a taxonomy (a tag), with the briefings that carry it, newest first."""
+    """One value of a taxonomy (a tag, a region), with the briefings that carry it, newest first."""
 
     name: str
     slug: str
     briefings: tuple[Briefing, ...]
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    key: str  # the front matter key and URL folder: "tags", "regions"
+    terms: tuple[Term, ...]
 
 
 @dataclass(frozen=True)
@@ -117,5 +124,9 @@ class Site:
     """Everything the renderer needs: the published briefings (newest first) and what is derived from them."""
 
     briefings: tuple[Briefing, ...]
-    tags: tuple[Term, ...]
+    taxonomies: tuple[Taxonomy, ...]
     archive: tuple[ArchiveMonth, ...]
+    syndicated: frozenset[str] = frozenset()  # slugs that may appear in feeds: never drafts or future ones
+
+    def taxonomy(self, key: str) -> Taxonomy:
+        return next(t for t in self.taxonomies if t.key == key)

@@ -53,6 +53,7 @@ def parse_briefing(raw: bytes, shown_path: str, stem: str, context: ParseContext
     return Briefing(
         source=shown_path,
         slug=meta["slug"] or slug_from_filename(stem),
+        guid=meta["id"],
         title=meta["title"],
         date=_aware(meta["date"], context.timezone),
         updated=_aware(meta["updated"], context.timezone) if meta["updated"] else None,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 from xml.sax.saxutils import escape
@@ -18,37 +18,59 @@ from briefgen import __version__
 from briefgen.api import render_api
 from briefgen.config import SiteConfig
 from briefgen.errors import BuildFailed, Problem
-from briefgen.feeds import FeedSpec, render_feeds
-from briefgen.model import Site
+from briefgen.feeds import FEED_FILES, FeedContext, FeedSpec, render_feeds
+from briefgen.model import Briefing, Site, Taxonomy
 from briefgen.output import OutputFile
 from briefgen.theme import Theme
-from briefgen.urls import Urls, home_route, output_file
-from briefgen.views import BriefingView, Link, MonthView, Pagination, briefing_view, term_view
+from briefgen.urls import Urls, home_route, output_file, term_route
+from briefgen.views import (TAXONOMY_LABELS, BriefingView, Link, MonthView, Pagination, briefing_view,
+                            term_view)
 
 
 @dataclass(frozen=True)
+class FeedLink:
+    title: str
+    url: str
+    type: str
+    label: str  # "RSS", "Atom", "JSON Feed"
+
+
+@dataclass
 class RenderContext:
     config: SiteConfig
     urls: Urls
     env: jinja2.Environment
     assets: dict[str, str]
+    views: dict[str, BriefingView]
+    entry_cache: dict[str, str] = field(default_factory=dict)
+
+    def entry_html(self, briefing: Briefing) -> str:
+        """A briefing's full feed content, rendered once however many feeds carry it."""
+        if briefing.slug not in self.entry_cache:
+            self.entry_cache[briefing.slug] = _render(self.env, "feed_entry.html", briefing=self.views[briefing.slug])
+        return self.entry_cache[briefing.slug]
+
+    def feed_links(self, route: str, title: str) -> tuple[FeedLink, ...]:
+        return tuple(FeedLink(title=f"{title} ({label})", url=self.urls.path(route + name), type=kind, label=label)
+                     for name, kind, label in FEED_FILES)
 
 
 def render_site(site: Site, config: SiteConfig, theme: Theme) -> Iterator[OutputFile]:
     urls = Urls(config.base_url)
-    context = RenderContext(config=config, urls=urls, env=theme.environment(), assets=theme.asset_paths())
     views = {b.slug: briefing_view(b, urls, config.tz) for b in site.briefings}
+    context = RenderContext(config=config, urls=urls, env=theme.environment(), assets=theme.asset_paths(),
+                            views=views)
     ordered = [views[b.slug] for b in site.briefings]
-    main_feed = FeedSpec(title=config.title, route="", briefings=site.briefings)
 
     yield from _home_pages(context, ordered)
     for view in ordered:
         yield _page(context, "briefing.html", _route_of(view, urls), title=view.title,
                     description=view.summary, briefing=view)
-    yield from _tag_pages(context, site, views)
+    for taxonomy in site.taxonomies:
+        yield from _taxonomy_pages(context, site, taxonomy)
     yield _page(context, "archive.html", "archive/", title="Archive", months=_months(site, views))
     yield _page(context, "404.html", "404.html", title="Page not found", canonical=False)
-    yield from render_feeds(main_feed, config, urls)
+    yield from _feeds(context, FeedSpec(config.title, "", site.briefings), site)
     yield from render_api(site, config, urls)
     yield from _static(theme)
     yield from _site_static(config.root / "static")
@@ -60,6 +82,12 @@ def render_site(site: Site, config: SiteConfig, theme: Theme) -> Iterator[Output
 
 def _route_of(view: BriefingView, urls: Urls) -> str:
     return view.url.removeprefix(urls.base_path)
+
+
+def _feeds(context: RenderContext, spec: FeedSpec, site: Site) -> Iterator[OutputFile]:
+    syndicated = tuple(b for b in spec.briefings if b.slug in site.syndicated)
+    feed_context = FeedContext(config=context.config, urls=context.urls, entry_html=context.entry_html)
+    yield from render_feeds(FeedSpec(spec.title, spec.route, syndicated), feed_context)
 
 
 def _home_pages(context: RenderContext, ordered: list[BriefingView]) -> Iterator[OutputFile]:
@@ -78,12 +106,20 @@ def _home_pages(context: RenderContext, ordered: list[BriefingView]) -> Iterator
                     description=context.config.description, briefings=items, pagination=pagination)
 
 
-def _tag_pages(context: RenderContext, site: Site, views: dict[str, BriefingView]) -> Iterator[OutputFile]:
-    terms = [term_view(term, views, context.urls) for term in site.tags]
-    yield _page(context, "tags.html", "tags/", title="Tags", terms=tuple(terms))
-    for term in terms:
-        yield _page(context, "tag.html", term.url.removeprefix(context.urls.base_path), title=f"Tag: {term.name}",
-                    description=f"Briefings tagged {term.name}", term=term)
+def _taxonomy_pages(context: RenderContext, site: Site, taxonomy: Taxonomy) -> Iterator[OutputFile]:
+    labels = TAXONOMY_LABELS[taxonomy.key]
+    terms = [term_view(taxonomy.key, term, context.views, context.urls) for term in taxonomy.terms]
+    yield _page(context, "terms.html", f"{taxonomy.key}/", title=labels.plural, labels=labels, terms=tuple(terms))
+    for term, view in zip(taxonomy.terms, terms):
+        title = f"{labels.singular}: {term.name}"
+        feeds = context.feed_links(view.route, f"{context.config.title}: {term.name}")
+        yield _page(context, "term.html", view.route, title=title, labels=labels, term=view,
+                    description=f"Briefings about {term.name}", feeds=feeds + _site_feeds(context))
+        yield from _feeds(context, FeedSpec(f"{context.config.title}: {term.name}", view.route, term.briefings), site)
+
+
+def _site_feeds(context: RenderContext) -> tuple[FeedLink, ...]:
+    return context.feed_links("", context.config.title)
 
 
 def _months(site: Site, views: dict[str, BriefingView]) -> tuple[MonthView, ...]:
@@ -95,7 +131,7 @@ def _months(site: Site, views: dict[str, BriefingView]) -> tuple[MonthView, ...]
 
 
 def _page(context: RenderContext, template: str, route: str, *, title: str, description: str = "",
-          canonical: bool = True, **values) -> OutputFile:
+          canonical: bool = True, feeds: tuple[FeedLink, ...] = (), **values) -> OutputFile:
     urls = context.urls
     config = context.config
     page = {
@@ -104,6 +140,7 @@ def _page(context: RenderContext, template: str, route: str, *, title: str, desc
         "url": urls.path(route),
         "canonical": urls.absolute(route) if canonical else None,
         "lang": (values.get("briefing").lang if values.get("briefing") else None) or config.language,
+        "feeds": feeds or _site_feeds(context),
     }
     site = {
         "title": config.title,
@@ -114,17 +151,19 @@ def _page(context: RenderContext, template: str, route: str, *, title: str, desc
         "home": urls.path(""),
         "generator": f"briefgen {__version__}",
         "nav": (Link("Latest", urls.path("")), Link("Archive", urls.path("archive/")),
-                Link("Tags", urls.path("tags/"))),
-        "feeds": (Link("RSS", urls.path("feed.xml")), Link("Atom", urls.path("atom.xml"))),
+                Link("Tags", urls.path("tags/")), Link("Regions", urls.path("regions/"))),
+        "feeds": _site_feeds(context),
     }
-    try:
-        html = context.env.get_template(template).render(
-            site=site, page=page, url=urls.path, asset=lambda name: urls.path(context.assets[name]),
-            to_json=_json_for_script, **values,
-        )
-    except Exception as exc:  # a template may fail in any way; report where, never a traceback
-        raise BuildFailed([_template_problem(exc, template)]) from None
+    html = _render(context.env, template, site=site, page=page, url=urls.path,
+                   asset=lambda name: urls.path(context.assets[name]), to_json=_json_for_script, **values)
     return OutputFile(output_file(route), html.encode("utf-8"), "page")
+
+
+def _render(env: jinja2.Environment, name: str, **values) -> str:
+    try:
+        return env.get_template(name).render(**values)
+    except Exception as exc:  # a template may fail in any way; report where, never a traceback
+        raise BuildFailed([_template_problem(exc, name)]) from None
 
 
 def _json_for_script(value) -> str:
@@ -164,7 +203,8 @@ def _site_static(folder: Path) -> Iterator[OutputFile]:
 def _sitemap(site: Site, urls: Urls, config: SiteConfig) -> bytes:
     entries = [(urls.absolute(""), site.briefings[0].last_modified if site.briefings else None)]
     entries += [(urls.absolute(f"briefings/{b.slug}/"), b.last_modified) for b in site.briefings]
-    entries += [(urls.absolute(f"tags/{t.slug}/"), t.briefings[0].last_modified) for t in site.tags]
+    entries += [(urls.absolute(term_route(taxonomy.key, t.slug)), t.briefings[0].last_modified)
+                for taxonomy in site.taxonomies for t in taxonomy.terms]
     entries.append((urls.absolute("archive/"), None))
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']

@@ -39,8 +39,8 @@ def briefing_route(slug: str) -> str:
     return f"briefings/{slug}/"
 
 
-def tag_route(slug: str) -> str:
-    return f"tags/{slug}/"
+def term_route(taxonomy: str, slug: str) -> str:
+    return f"{taxonomy}/{slug}/"
 
 
 def home_route(page: int) -> str:

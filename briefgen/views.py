@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from briefgen.model import Briefing, Term
 from briefgen.slugs import make_slug
-from briefgen.urls import Urls, briefing_route, tag_route
+from briefgen.urls import Urls, briefing_route, term_route
 
 KIND_LABELS = {"context": "Context", "escalation": "Escalation", "reactions": "Reactions", "impact": "Impact"}
 
@@ -72,7 +72,7 @@ class BriefingView:
     sections: tuple[SectionView, ...]
     toc: tuple[Link, ...]
     tags: tuple[Link, ...]
-    regions: tuple[str, ...]
+    regions: tuple[Link, ...]
     actors: tuple[str, ...]
     sources: tuple[Link, ...]
     quotes: tuple[QuoteView, ...]
@@ -90,9 +90,19 @@ class BriefingView:
 
 
 @dataclass(frozen=True)
+class TaxonomyLabels:
+    plural: str  # "Tags"
+    singular: str  # "Tag"
+
+
+TAXONOMY_LABELS = {"tags": TaxonomyLabels("Tags", "Tag"), "regions": TaxonomyLabels("Regions", "Region")}
+
+
+@dataclass(frozen=True)
 class TermView:
     name: str
     url: str
+    route: str
     count: int
     briefings: tuple[BriefingView, ...]
 
@@ -128,8 +138,8 @@ def briefing_view(briefing: Briefing, urls: Urls, timezone: tzinfo) -> BriefingV
             for s in briefing.sections
         ),
         toc=tuple(Link(text=entry.text, url="#" + entry.anchor) for entry in briefing.toc if entry.level <= 2),
-        tags=tuple(Link(text=tag, url=urls.path(tag_route(make_slug(tag)))) for tag in briefing.tags),
-        regions=briefing.regions,
+        tags=_term_links("tags", briefing.tags, urls),
+        regions=_term_links("regions", briefing.regions, urls),
         actors=briefing.actors,
         sources=tuple(Link(text=source.name, url=source.url) for source in briefing.sources),
         quotes=tuple(QuoteView(speaker=q.speaker, role=q.role, text=q.text, section=q.section)
@@ -164,6 +174,11 @@ def _anchor_of_kind(briefing: Briefing, kind: str) -> str:
     return briefing.sections[-1].anchor if briefing.sections else ""
 
 
-def term_view(term: Term, views: dict[str, BriefingView], urls: Urls) -> TermView:
-    return TermView(name=term.name, url=urls.path(tag_route(term.slug)), count=len(term.briefings),
+def _term_links(taxonomy: str, names: tuple[str, ...], urls: Urls) -> tuple[Link, ...]:
+    return tuple(Link(text=name, url=urls.path(term_route(taxonomy, make_slug(name)))) for name in names)
+
+
+def term_view(taxonomy: str, term: Term, views: dict[str, BriefingView], urls: Urls) -> TermView:
+    route = term_route(taxonomy, term.slug)
+    return TermView(name=term.name, url=urls.path(route), route=route, count=len(term.briefings),
                     briefings=tuple(views[b.slug] for b in term.briefings))
