@@ -27,6 +27,9 @@ from briefgen.views import (TAXONOMY_LABELS, BriefingView, Link, MonthView, Pagi
                             term_view)
 
 
+RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ku", "ps", "sd", "ug", "ur", "yi"})
+
+
 @dataclass(frozen=True)
 class FeedLink:
     title: str
@@ -134,12 +137,14 @@ def _page(context: RenderContext, template: str, route: str, *, title: str, desc
           canonical: bool = True, feeds: tuple[FeedLink, ...] = (), **values) -> OutputFile:
     urls = context.urls
     config = context.config
+    lang = (values["briefing"].lang if "briefing" in values else None) or config.language
     page = {
         "title": title,
         "description": description or config.description,
         "url": urls.path(route),
         "canonical": urls.absolute(route) if canonical else None,
-        "lang": (values.get("briefing").lang if values.get("briefing") else None) or config.language,
+        "lang": lang,
+        "dir": "rtl" if lang.split("-")[0].lower() in RTL_LANGUAGES else "ltr",
         "feeds": feeds or _site_feeds(context),
     }
     site = {
