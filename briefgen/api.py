@@ -59,10 +59,11 @@ def briefing_record(briefing: Briefing, config: SiteConfig, urls: Urls) -> dict[
     page = urls.absolute(briefing_route(briefing.slug))
     record = summary_record(briefing, config, urls)
     record.update({
-        "lead": {"html": absolutize(briefing.lead_html, page), "text": briefing.lead_text},
-        "sections": {kind: _merged_section(briefing, kind, page) for kind in SECTION_KINDS},
+        "lead": {"html": absolutize(urls.rebase_html(briefing.lead_html), page), "text": briefing.lead_text},
+        "sections": {kind: _merged_section(briefing, kind, page, urls) for kind in SECTION_KINDS},
         "other_sections": [
-            {"heading": s.heading, "anchor": s.anchor, "html": absolutize(s.html, page), "text": s.text}
+            {"heading": s.heading, "anchor": s.anchor, "html": absolutize(urls.rebase_html(s.html), page),
+             "text": s.text}
             for s in briefing.sections if not s.kinds
         ],
         "quotes": [{"speaker": q.speaker, "role": q.role, "text": q.text, "section": q.section}
@@ -76,7 +77,7 @@ def briefing_record(briefing: Briefing, config: SiteConfig, urls: Urls) -> dict[
     return record
 
 
-def _merged_section(briefing: Briefing, kind: str, page: str) -> dict[str, Any] | None:
+def _merged_section(briefing: Briefing, kind: str, page: str, urls: Urls) -> dict[str, Any] | None:
     """Every section of one kind, merged in order; None when the briefing has none."""
     parts = [s for s in briefing.sections if kind in s.kinds]
     if not parts:
@@ -84,6 +85,6 @@ def _merged_section(briefing: Briefing, kind: str, page: str) -> dict[str, Any] 
     return {
         "headings": [s.heading for s in parts],
         "anchor": kind,
-        "html": "".join(absolutize(s.html, page) for s in parts),
+        "html": "".join(absolutize(urls.rebase_html(s.html), page) for s in parts),
         "text": "\n\n".join(s.text for s in parts if s.text),
     }

@@ -17,6 +17,7 @@ from briefgen.model import Briefing, Site
 from briefgen.parse import ParseContext, parse_briefing
 from briefgen.render import render_site
 from briefgen.sections import SectionClassifier
+from briefgen.selfcheck import LinkChecker
 from briefgen.theme import load_theme
 from briefgen.write import WriteReport, check_output_folder, write_site
 
@@ -84,6 +85,7 @@ def build(config: SiteConfig, options: BuildOptions) -> BuildResult:
     loaded = load_site(config, options)
     loaded.problems.raise_if_errors(strict=options.strict)
     theme = load_theme(config.root, config.theme, config.display(config.config_path))
-    report = write_site(render_site(loaded.site, config, theme), output)
+    links = LinkChecker(config.base_url, config.root)
+    report = write_site(links.watch(render_site(loaded.site, config, theme)), output, verify=links.problems)
     return BuildResult(site=loaded.site, output=output, report=report, warnings=loaded.problems.warnings,
                        elapsed=time.perf_counter() - started)

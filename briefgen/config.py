@@ -42,6 +42,13 @@ def _relative_folder(value: Any) -> str:
     return folder
 
 
+def _domain(value: Any) -> str:
+    domain = text(value).strip().lower()
+    if not re.fullmatch(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}", domain):
+        raise Invalid(f"{domain!r} is not a domain name", "write a bare domain such as briefings.example.org")
+    return domain
+
+
 def _section_aliases(value: Any) -> dict[str, tuple[str, ...]]:
     if not isinstance(value, dict):
         raise Invalid(f"expected a mapping of section kinds to headings, got {kind_of(value)}",
@@ -77,6 +84,7 @@ CONFIG_FIELDS = (
     Field("theme", _relative_folder, default="default"),
     Field("per_page", integer(1, 1000), default=10),
     Field("feeds", nested=FEED_FIELDS),
+    Field("cname", _domain, default=""),
     Field("sections", _section_aliases, default={}),
     Field("day_first", boolean, default=True),
     Field("words_per_minute", integer(50, 2000), default=230),
@@ -106,6 +114,7 @@ class SiteConfig:
     theme: str = "default"
     per_page: int = 10
     feeds: FeedOptions = FeedOptions()
+    cname: str = ""  # custom domain for GitHub Pages: written to CNAME
     sections: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)  # extra heading aliases
     day_first: bool = True  # 01/02/2025 is 1 February
     words_per_minute: int = 230
@@ -181,6 +190,7 @@ def load_config(config_path: Path, base_url: str | None = None) -> SiteConfig:
         theme=values["theme"],
         per_page=values["per_page"],
         feeds=FeedOptions(**values["feeds"]),
+        cname=values["cname"],
         sections=values["sections"],
         day_first=values["day_first"],
         words_per_minute=values["words_per_minute"],

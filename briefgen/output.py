@@ -10,3 +10,4 @@ class OutputFile:
     path: str  # relative to the output folder, with "/" separators
     data: bytes
     kind: str  # "page", "feed", "data", "static" or "meta": counted in the build report
+    source: str = ""  # the content file it was made from, for error messages

@@ -68,7 +68,7 @@ def render_site(site: Site, config: SiteConfig, theme: Theme) -> Iterator[Output
     yield from _home_pages(context, ordered)
     for view in ordered:
         yield _page(context, "briefing.html", _route_of(view, urls), title=view.title,
-                    description=view.summary, briefing=view)
+                    description=view.summary, source=view.source, briefing=view)
     for taxonomy in site.taxonomies:
         yield from _taxonomy_pages(context, site, taxonomy)
     yield _page(context, "archive.html", "archive/", title="Archive", months=_months(site, views))
@@ -81,6 +81,8 @@ def render_site(site: Site, config: SiteConfig, theme: Theme) -> Iterator[Output
     yield OutputFile("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {urls.absolute('sitemap.xml')}\n".encode(),
                      "meta")
     yield OutputFile(".nojekyll", b"", "meta")
+    if config.cname:
+        yield OutputFile("CNAME", config.cname.encode() + b"\n", "meta")
 
 
 def _route_of(view: BriefingView, urls: Urls) -> str:
@@ -134,7 +136,7 @@ def _months(site: Site, views: dict[str, BriefingView]) -> tuple[MonthView, ...]
 
 
 def _page(context: RenderContext, template: str, route: str, *, title: str, description: str = "",
-          canonical: bool = True, feeds: tuple[FeedLink, ...] = (), **values) -> OutputFile:
+          canonical: bool = True, feeds: tuple[FeedLink, ...] = (), source: str = "", **values) -> OutputFile:
     urls = context.urls
     config = context.config
     lang = (values["briefing"].lang if "briefing" in values else None) or config.language
@@ -161,7 +163,7 @@ def _page(context: RenderContext, template: str, route: str, *, title: str, desc
     }
     html = _render(context.env, template, site=site, page=page, url=urls.path,
                    asset=lambda name: urls.path(context.assets[name]), to_json=_json_for_script, **values)
-    return OutputFile(output_file(route), html.encode("utf-8"), "page")
+    return OutputFile(output_file(route), html.encode("utf-8"), "page", source)
 
 
 def _render(env: jinja2.Environment, name: str, **values) -> str:

@@ -6,8 +6,12 @@ in ``/`` are written as ``index.html`` in that folder.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
+
+_ROOT_RELATIVE = re.compile(r"""(?P<lead>\b(?:href|src|poster|cite)=(?P<quote>["']))/(?!/)""", re.IGNORECASE)
+_SRCSET = re.compile(r"""(?P<lead>\bsrcset=(?P<quote>["']))(?P<value>.*?)(?P=quote)""", re.IGNORECASE | re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,28 @@ class Urls:
     def absolute(self, route: str) -> str:
         parts = urlsplit(self.base_url)
         return f"{parts.scheme}://{parts.netloc}{self.path(route)}"
+
+    def rebase_html(self, html: str) -> str:
+        """Root-relative links written in content (``/briefings/x/``) are relative to the site, not the host:
+        give them the base path, unless they already carry it."""
+        if self.base_path == "/":
+            return html
+
+        def rebased(url: str) -> str:
+            if not url.startswith("/") or url.startswith("//") or url.startswith(self.base_path):
+                return url
+            return self.base_path + url[1:]
+
+        def attribute(match: re.Match) -> str:
+            rest = html[match.end() - 1:match.end() - 1 + len(self.base_path)]
+            return match.group(0) if rest == self.base_path else match.group("lead") + self.base_path
+
+        def srcset(match: re.Match) -> str:
+            candidates = [" ".join([rebased(parts[0])] + parts[1:])
+                          for parts in (c.split() for c in match.group("value").split(",")) if parts]
+            return f'{match.group("lead")}{", ".join(candidates)}{match.group("quote")}'
+
+        return _SRCSET.sub(srcset, _ROOT_RELATIVE.sub(attribute, html))
 
 
 def output_file(route: str) -> str:

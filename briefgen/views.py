@@ -62,6 +62,7 @@ class EventView:
 
 @dataclass(frozen=True)
 class BriefingView:
+    source: str  # the content file, for messages
     title: str
     url: str
     absolute_url: str
@@ -125,15 +126,17 @@ class Pagination:
 def briefing_view(briefing: Briefing, urls: Urls, timezone: tzinfo) -> BriefingView:
     route = briefing_route(briefing.slug)
     return BriefingView(
+        source=briefing.source,
         title=briefing.title,
         url=urls.path(route),
         absolute_url=urls.absolute(route),
         date=When.of(briefing.date, timezone),
         updated=When.of(briefing.updated, timezone) if briefing.updated else None,
         summary=briefing.summary,
-        lead_html=Markup(briefing.lead_html),
+        lead_html=Markup(urls.rebase_html(briefing.lead_html)),
         sections=tuple(
-            SectionView(heading=s.heading, anchor=s.anchor, extra_anchors=s.extra_anchors, html=Markup(s.html),
+            SectionView(heading=s.heading, anchor=s.anchor, extra_anchors=s.extra_anchors,
+                        html=Markup(urls.rebase_html(s.html)),
                         kinds=s.kinds, labels=_labels(s.heading, s.kinds))
             for s in briefing.sections
         ),

@@ -73,7 +73,7 @@ def small_site(tmp_path) -> Path:
         "briefgen.yaml": BASIC_CONFIG,
         "content/2025-11-29-airspace.md": briefing(
             "Airspace declared closed", "2025-11-29T18:30:00", tags="[airspace, United States]",
-            regions="[venezuela]", body="Lead with a [link](../other/).\n\n## Context\n\nText.\n\n## Impact\n\nMore.\n"),
+            regions="[venezuela]", body="Lead with a [link](../call/).\n\n## Context\n\nText.\n\n## Impact\n\nMore.\n"),
         "content/2025-11-30-call.md": briefing("The phone call", "2025-11-30", tags="[diplomacy, united states]"),
         "content/2025-09-01-background.md": briefing("Background", "2025-09-01", tags="[sanctions]"),
         "content/draft.md": briefing("A draft", "2025-11-01", draft="true"),

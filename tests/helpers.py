@@ -42,3 +42,53 @@ def internal_urls(page: BeautifulSoup) -> list[str]:
             if value and not value.startswith(("http://", "https://", "#", "mailto:")):
                 urls.append(value)
     return urls
+
+
+class SubPathServer:
+    """A static server on 127.0.0.1 that serves ``folder`` under ``prefix`` (as GitHub Pages serves a project
+    site) and answers every missing path with the folder's 404.html and status 404."""
+
+    def __init__(self, folder: Path, prefix: str):
+        import http.server
+        import threading
+
+        root, base = folder, prefix
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def send_head(self):
+                path = urlsplit(self.path).path
+                target = None
+                if path.startswith(base):
+                    candidate = root / path[len(base):]
+                    if candidate.is_dir() and (candidate / "index.html").is_file() and path.endswith("/"):
+                        target = candidate / "index.html"
+                    elif candidate.is_file():
+                        target = candidate
+                if target is None:
+                    body = (root / "404.html").read_bytes()
+                    self.send_response(404)
+                    self.send_header("Content-Type", "text/html; charset=utf-8")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    import io
+                    return io.BytesIO(body)
+                self.path = "/" + target.relative_to(root).as_posix()
+                return super().send_head()
+
+            def translate_path(self, path):
+                return str(root / urlsplit(path).path.lstrip("/"))
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}{prefix}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()

@@ -123,9 +123,12 @@ def test_full_content_has_the_structured_parts_and_absolute_urls(example):
 
 
 def test_relative_urls_in_content_become_absolute(tmp_path):
-    body = ('Lead [up](../other/) [root](/x/) [frag](#impact) ![pic](img/a.png)\n\n'
+    body = ('Lead [up](../other/) [root](/tags/) [frag](#impact) ![pic](img/a.png)\n\n'
             '<img src="b.png" srcset="b-1x.png 1x, /c-2x.png 2x" alt="">\n\n## Context\n\nText.\n')
-    write_site(tmp_path, {"briefgen.yaml": BASIC_CONFIG, "content/a.md": briefing("A", "2025-11-01", body=body)})
+    images = {f"static/{name}": "x" for name in
+              ("briefings/a/img/a.png", "briefings/a/b.png", "briefings/a/b-1x.png", "c-2x.png")}
+    write_site(tmp_path, {"briefgen.yaml": BASIC_CONFIG, "content/a.md": briefing("A", "2025-11-01", body=body),
+                          "content/other.md": briefing("Other", "2025-10-01"), **images})
     out = build(tmp_path)
     page = "https://example.org/demo/briefings/a/"
     atom = etree.parse(str(out / "atom.xml")).getroot().find(f"{ATOM}entry/{ATOM}content").text
@@ -133,10 +136,10 @@ def test_relative_urls_in_content_become_absolute(tmp_path):
         "channel/item/{http://purl.org/rss/1.0/modules/content/}encoded").text
     for html in (atom, rss):  # read raw: feedparser's sanitizer would drop srcset
         assert f'href="https://example.org/demo/briefings/other/"' in html
-        assert 'href="https://example.org/x/"' in html
+        assert 'href="https://example.org/demo/tags/"' in html  # root-relative in content = site root
         assert f'href="{page}#impact"' in html
         assert f'src="{page}img/a.png"' in html
-        assert f'srcset="{page}b-1x.png 1x, https://example.org/c-2x.png 2x"' in html
+        assert f'srcset="{page}b-1x.png 1x, https://example.org/demo/c-2x.png 2x"' in html
     item = json.loads((out / "feed.json").read_text())["items"][0]
     assert f'src="{page}img/a.png"' in item["content_html"]
 
@@ -203,15 +206,16 @@ def test_front_matter_id_keeps_identity_across_a_slug_change(small_site):
 
 def test_limit_summary_mode_icon_and_logo(small_site):
     (small_site / "briefgen.yaml").write_text(BASIC_CONFIG + "feeds:\n  limit: 2\n  content: summary\n"
-                                              "  icon: static/icon.png\n  logo: https://cdn.example.org/logo.png\n")
+                                              "  icon: icon.png\n  logo: https://cdn.example.org/logo.png\n")
+    write_site(small_site, {"static/icon.png": "png"})
     out = build(small_site)
     atom = feedparser.parse((out / "atom.xml").read_bytes())
     assert len(atom.entries) == 2
     assert "content" not in atom.entries[0]
-    assert atom.feed.icon == "https://example.org/demo/static/icon.png"
+    assert atom.feed.icon == "https://example.org/demo/icon.png"
     assert atom.feed.logo == "https://cdn.example.org/logo.png"
     json_feed = json.loads((out / "feed.json").read_text())
-    assert json_feed["favicon"] == "https://example.org/demo/static/icon.png"
+    assert json_feed["favicon"] == "https://example.org/demo/icon.png"
     assert "content_html" not in json_feed["items"][0] and json_feed["items"][0]["content_text"]
     rss = etree.parse(str(out / "feed.xml")).getroot()
     assert rss.find("channel/image/url").text == "https://cdn.example.org/logo.png"

