@@ -7,6 +7,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Iterator
 
 from briefgen.collect import Selection, collect
 from briefgen.config import SiteConfig
@@ -14,6 +15,7 @@ from briefgen.discover import discover
 from briefgen.errors import BuildFailed, Problem, Problems
 from briefgen.markdown import MarkdownRenderer
 from briefgen.model import Briefing, Site
+from briefgen.output import OutputFile
 from briefgen.parse import ParseContext, parse_briefing
 from briefgen.render import render_site
 from briefgen.sections import SectionClassifier
@@ -53,7 +55,14 @@ def build_time() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-def load_site(config: SiteConfig, options: BuildOptions) -> LoadedSite:
+Progress = Callable[[str, int, "int | None"], None]  # (stage, done, total or None)
+
+
+def _no_progress(stage: str, done: int, total: int | None) -> None:
+    pass
+
+
+def load_site(config: SiteConfig, options: BuildOptions, progress: Progress = _no_progress) -> LoadedSite:
     """Discover, parse and collect; problems are gathered, not raised."""
     problems = Problems()
     files = discover(config.content_path, config.root, problems)
@@ -61,7 +70,8 @@ def load_site(config: SiteConfig, options: BuildOptions) -> LoadedSite:
                            classifier=SectionClassifier.with_extra(config.sections), day_first=config.day_first,
                            words_per_minute=config.words_per_minute)
     briefings = []
-    for content_file in files:
+    for done, content_file in enumerate(files, 1):
+        progress("parsing", done, len(files))
         try:
             raw = content_file.path.read_bytes()
         except OSError as exc:
@@ -77,15 +87,22 @@ def load_site(config: SiteConfig, options: BuildOptions) -> LoadedSite:
     return LoadedSite(site=site, briefings=briefings, problems=problems)
 
 
-def build(config: SiteConfig, options: BuildOptions) -> BuildResult:
+def _counted(files: Iterator[OutputFile], progress: Progress) -> Iterator[OutputFile]:
+    for done, item in enumerate(files, 1):
+        progress("writing", done, None)
+        yield item
+
+
+def build(config: SiteConfig, options: BuildOptions, progress: Progress = _no_progress) -> BuildResult:
     """Build the whole site into ``config.output_path``; raise :class:`BuildFailed` and keep the old site on error."""
     started = time.perf_counter()
     output = config.output_path
     check_output_folder(output, protected=(config.root, config.content_path))
-    loaded = load_site(config, options)
+    loaded = load_site(config, options, progress)
     loaded.problems.raise_if_errors(strict=options.strict)
     theme = load_theme(config.root, config.theme, config.display(config.config_path))
     links = LinkChecker(config.base_url, config.root)
-    report = write_site(links.watch(render_site(loaded.site, config, theme)), output, verify=links.problems)
+    files = _counted(links.watch(render_site(loaded.site, config, theme)), progress)
+    report = write_site(files, output, verify=links.problems)
     return BuildResult(site=loaded.site, output=output, report=report, warnings=loaded.problems.warnings,
                        elapsed=time.perf_counter() - started)

@@ -1,70 +1,148 @@
-"""The command line: a thin click layer over :mod:`briefgen.build`. User errors never show a traceback."""
+"""The command line: a thin click layer over the library. User errors never show a traceback.
+
+Colour only on a terminal, never with ``NO_COLOR``; a progress bar only for builds that take over a second.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import os
 import sys
+import time
 from pathlib import Path
 
 import click
 
 from briefgen import __version__
-from briefgen.build import BuildOptions, BuildResult, build
+from briefgen.build import BuildOptions, BuildResult, build, build_time, load_site
 from briefgen.config import CONFIG_NAME, SiteConfig, load_config, with_output
 from briefgen.errors import BriefgenError, BuildFailed, Problem
 
+PROGRESS_AFTER_SECONDS = 1.0
 
-def _echo_problems(problems: list[Problem], label: str, colour: str) -> None:
+
+# ---- shared pieces ------------------------------------------------------------------------------------------
+
+
+def echo_problems(problems: list[Problem], label: str, colour: str) -> None:
     for problem in problems:
         click.secho(f"{label}: ", fg=colour, bold=True, nl=False, err=True)
         click.echo(str(problem), err=True)
 
 
-def _load(config_path: str | None, base_url: str | None, output: str | None) -> SiteConfig:
+def fail(problems: list[Problem], what: str, consequence: str = "") -> None:
+    echo_problems(problems, "error", "red")
+    count = len(problems)
+    click.secho(f"{what} failed with {count} error{'s' if count != 1 else ''}{consequence}.", fg="red", err=True)
+    sys.exit(1)
+
+
+KEPT = "; the previous site was left as it was"
+
+
+def user_errors(function):
+    """Turn briefgen's own errors into messages and exit code 1, for every command."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except BuildFailed as failure:
+            fail(failure.problems, "Build", KEPT)
+        except BriefgenError as error:
+            click.secho(f"error: {error}", fg="red", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+def config_option(function):
+    return click.option("--config", "config_path", metavar="PATH",
+                        help=f"Site config file (default: ./{CONFIG_NAME}).")(function)
+
+
+def verbosity_options(function):
+    function = click.option("--verbose", "-v", is_flag=True, help="Print more detail.")(function)
+    return click.option("--quiet", "-q", is_flag=True, help="Print errors only.")(function)
+
+
+def load(config_path: str | None, base_url: str | None = None, output: str | None = None) -> SiteConfig:
     config = load_config(Path(config_path or CONFIG_NAME), base_url=base_url)
     return with_output(config, Path(output)) if output else config
 
 
+class Progress:
+    """A one-line progress bar on stderr, drawn only on a terminal and only once a build passes a second."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.started = time.monotonic()
+        self.drawn_at = 0.0
+        self.shown = False
+
+    def __call__(self, stage: str, done: int, total: int | None) -> None:
+        now = time.monotonic()
+        if not self.enabled or now - self.started < PROGRESS_AFTER_SECONDS or now - self.drawn_at < 0.1:
+            return
+        self.drawn_at, self.shown = now, True
+        if total:
+            filled = int(30 * done / total)
+            line = f"{stage:<10} [{'#' * filled}{'.' * (30 - filled)}] {done}/{total}"
+        else:
+            line = f"{stage:<10} {done} files"
+        click.echo("\r" + line.ljust(70), nl=False, err=True)
+
+    def finish(self) -> None:
+        if self.shown:
+            click.echo("\r" + " " * 70 + "\r", nl=False, err=True)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="briefgen")
-def main() -> None:
+@click.pass_context
+def main(context: click.Context) -> None:
     """briefgen: structured news briefings from Markdown, as a static site with feeds.
 
-    Run `briefgen build` in a folder with briefgen.yaml and content/.
+    Start with `briefgen init my-site`, write with `briefgen new "Title"` and `briefgen serve`,
+    publish with `briefgen build`.
     """
+    if os.environ.get("NO_COLOR"):
+        context.color = False
+
+
+# ---- build --------------------------------------------------------------------------------------------------
 
 
 @main.command("build")
-@click.option("--config", "config_path", metavar="PATH", help=f"Site config file (default: ./{CONFIG_NAME}).")
+@config_option
 @click.option("--output", "-o", metavar="DIR", help="Output folder (default: output_dir from the config).")
 @click.option("--base-url", metavar="URL", help="Absolute URL the site is served at, e.g. https://user.github.io/repo/.")
 @click.option("--drafts", is_flag=True, help="Include briefings marked `draft: true`.")
 @click.option("--future", is_flag=True, help="Include briefings dated in the future.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option("--quiet", "-q", is_flag=True, help="Print errors only.")
-@click.option("--verbose", "-v", is_flag=True, help="Also list every warning in full and the output folder.")
+@verbosity_options
+@user_errors
 def build_command(config_path, output, base_url, drafts, future, strict, quiet, verbose) -> None:
     """Build the site into the output folder (site/ by default).
 
     Example: briefgen build --base-url https://user.github.io/briefings/
     """
+    config = load(config_path, base_url, output)
+    progress = Progress(enabled=not quiet and sys.stderr.isatty())
     try:
-        config = _load(config_path, base_url, output)
-        result = build(config, BuildOptions(include_drafts=drafts, include_future=future, strict=strict))
+        result = build(config, BuildOptions(include_drafts=drafts, include_future=future, strict=strict),
+                       progress=progress)
     except BuildFailed as failure:
-        _echo_problems(failure.problems, "error", "red")
-        count = len(failure.problems)
-        click.secho(f"Build failed with {count} error{'s' if count != 1 else ''}; "
-                    "the previous site was left as it was.", fg="red", err=True)
-        sys.exit(1)
-    except BriefgenError as error:
-        click.secho(f"error: {error}", fg="red", err=True)
-        sys.exit(1)
+        progress.finish()
+        fail(failure.problems, "Build", KEPT)
+    progress.finish()
     if not quiet:
-        _echo_problems(result.warnings, "warning", "yellow")
-        _print_report(result, config, verbose)
+        echo_problems(result.warnings, "warning", "yellow")
+        print_report(result, config, verbose)
 
 
-def _print_report(result: BuildResult, config: SiteConfig, verbose: bool) -> None:
+def print_report(result: BuildResult, config: SiteConfig, verbose: bool) -> None:
     counts = result.report.counts
     rows = [
         ("Briefings", len(result.site.briefings)),
@@ -80,7 +158,180 @@ def _print_report(result: BuildResult, config: SiteConfig, verbose: bool) -> Non
     for label, value in rows:
         click.echo(f"  {label:<{width}}  {value:>6}")
     click.echo()
-    shown_output = config.display(result.output)
-    click.secho(f"Built {config.title!r} into {shown_output}/ in {result.elapsed * 1000:.0f} ms.", fg="green")
+    click.secho(f"Built {config.title!r} into {config.display(result.output)}/ in {result.elapsed * 1000:.0f} ms.",
+                fg="green")
     if verbose:
         click.echo(f"Base URL: {config.base_url}")
+        click.echo(f"Output: {result.output} ({result.report.bytes:,} bytes)")
+
+
+# ---- init and new -------------------------------------------------------------------------------------------
+
+
+@main.command("init")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", default="My briefings", show_default=True, help="The site's title.")
+@click.option("--timezone", default="UTC", show_default=True, help="IANA time zone for dates without an offset.")
+@click.option("--force", is_flag=True, help="Add the site files even if the folder is not empty.")
+@verbosity_options
+@user_errors
+def init_command(folder: Path, title: str, timezone: str, force: bool, quiet: bool, verbose: bool) -> None:
+    """Create a new site: config, an example briefing, a GitHub Pages workflow, a .gitignore.
+
+    Example: briefgen init my-briefings --title "Caribbean Crisis Briefings" --timezone America/Caracas
+    """
+    from briefgen.scaffold import init_site
+
+    created = init_site(folder, title=title, timezone=timezone, today=dt.date.today(), force=force)
+    if not quiet:
+        for path in created.paths:
+            click.echo(f"  created {path}")
+        click.secho(f"New site in {folder}. Next: cd {folder} && briefgen serve", fg="green")
+
+
+@main.command("new")
+@click.argument("title")
+@config_option
+@click.option("--story", metavar="STORY", help="Group the briefing into a story (front matter `story:`).")
+@click.option("--tags", metavar="A,B", default="", help="Comma-separated tags.")
+@click.option("--draft", is_flag=True, help="Mark the briefing as a draft.")
+@verbosity_options
+@user_errors
+def new_command(title, config_path, story, tags, draft, quiet, verbose) -> None:
+    """Create a briefing file with the four section headings, dated today in the site time zone.
+
+    Example: briefgen new "Petro questions the airspace closure" --tags airspace,colombia --draft
+    """
+    from briefgen.scaffold import new_briefing
+
+    config = load(config_path)
+    tag_list = tuple(t.strip() for t in tags.split(",") if t.strip())
+    path = new_briefing(config, title, story=story, tags=tag_list, draft=draft)
+    if not quiet:
+        click.secho(f"Created {config.display(path)}", fg="green")
+
+
+# ---- serve --------------------------------------------------------------------------------------------------
+
+
+@main.command("serve")
+@config_option
+@click.option("--port", "-p", default=8000, show_default=True, help="Port on 127.0.0.1 (0 picks a free one).")
+@click.option("--drafts", is_flag=True, help="Include briefings marked `draft: true`.")
+@click.option("--future", is_flag=True, help="Include briefings dated in the future.")
+@verbosity_options
+@user_errors
+def serve_command(config_path, port, drafts, future, quiet, verbose) -> None:
+    """Build, serve on 127.0.0.1 under the base path, rebuild on change and reload open pages.
+
+    Example: briefgen serve --port 8000 --drafts
+    """
+    from briefgen.serve import DevServer
+
+    def report(result) -> None:
+        if isinstance(result, BuildFailed):
+            echo_problems(result.problems, "error", "red")
+            click.secho("The last good site is still served; fix the file and save.", fg="red", err=True)
+        elif not quiet:
+            echo_problems(result.warnings, "warning", "yellow")
+            click.echo(f"Rebuilt {len(result.site.briefings)} briefings in {result.elapsed * 1000:.0f} ms.")
+
+    server = DevServer(Path(config_path or CONFIG_NAME), BuildOptions(include_drafts=drafts, include_future=future),
+                       port=port, on_build=report)
+    try:
+        server.start()
+    except OSError as error:
+        raise BriefgenError(f"--port: cannot listen on 127.0.0.1:{port} ({error.strerror}) — "
+                            "choose another port, e.g. --port 8001") from None
+    click.secho(f"Serving at {server.url} (Ctrl+C to stop)", fg="green")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
+    finally:
+        server.stop()
+
+
+# ---- check --------------------------------------------------------------------------------------------------
+
+
+@main.command("check")
+@config_option
+@click.option("--external", is_flag=True, help="Also request every external link (a few at a time).")
+@click.option("--timeout", default=10.0, show_default=True, help="Seconds to wait for each external link.")
+@click.option("--concurrency", default=8, show_default=True, help="External links requested at once.")
+@click.option("--drafts", is_flag=True, help="Include briefings marked `draft: true`.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@verbosity_options
+@user_errors
+def check_command(config_path, external, timeout, concurrency, drafts, strict, quiet, verbose) -> None:
+    """Check config, content, internal links, anchors and feeds without touching the output folder.
+
+    Example: briefgen check --external --timeout 5
+    """
+    from briefgen.check import check_site
+
+    config = load(config_path)
+    report = check_site(config, BuildOptions(include_drafts=drafts, strict=strict), external=external,
+                        timeout=timeout, concurrency=concurrency)
+    if not quiet or strict:
+        echo_problems(report.warnings, "warning", "yellow")
+    errors = report.errors + (report.warnings if strict else [])
+    if errors:
+        fail(errors, "Check")
+    if not quiet:
+        details = f"{report.pages} pages, {report.anchors} anchors, {report.feeds} feeds"
+        if external:
+            details += f", {report.external} external links"
+        click.secho(f"All good: {details} checked.", fg="green")
+
+
+# ---- list ---------------------------------------------------------------------------------------------------
+
+
+LIST_FILTERS = {
+    "all": lambda states: True,
+    "drafts": lambda states: "draft" in states,
+    "future": lambda states: "future" in states,
+    "published": lambda states: not states,
+}
+
+
+@main.command("list")
+@click.argument("which", type=click.Choice(["all", "drafts", "future", "published"]), default="all")
+@config_option
+@verbosity_options
+@user_errors
+def list_command(which, config_path, quiet, verbose) -> None:
+    """List briefings with their status, dates and files: all, drafts, future or published.
+
+    Example: briefgen list drafts
+    """
+    config = load(config_path)
+    loaded = load_site(config, BuildOptions(include_drafts=True, include_future=True))
+    now = build_time()
+    rows = []
+    for briefing in sorted(loaded.briefings, key=lambda b: (-b.date.timestamp(), b.slug)):
+        states = [name for name, on in (("draft", briefing.draft), ("future", briefing.date > now)) if on]
+        if LIST_FILTERS[which](states):
+            rows.append((", ".join(states) or "published",
+                         briefing.date.astimezone(config.tz).strftime("%Y-%m-%d %H:%M"),
+                         briefing.updated.astimezone(config.tz).strftime("%Y-%m-%d") if briefing.updated else "",
+                         briefing.title, briefing.source))
+    echo_problems(loaded.problems.errors, "error", "red")
+    _table(("STATUS", "DATE", "UPDATED", "TITLE", "FILE"), rows)
+    if not quiet:
+        click.echo(f"{len(rows)} briefing{'s' if len(rows) != 1 else ''}.")
+    if loaded.problems.errors:
+        sys.exit(1)
+
+
+def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows)]
+    widths[3] = min(widths[3], 50)
+    for index, row in enumerate([header, *rows]):
+        cells = [str(cell) if len(str(cell)) <= width else str(cell)[:width - 1] + "…"
+                 for cell, width in zip(row, widths)]
+        line = "  ".join(cell.ljust(width) for cell, width in zip(cells, widths)).rstrip()
+        click.secho(line, bold=index == 0)

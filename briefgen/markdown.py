@@ -70,7 +70,7 @@ class MarkdownRenderer:
     def parse(self, body: str, first_line: int = 1, rules: BodyRules = BodyRules()) -> ParsedBody:
         """Parse a body whose first line is line ``first_line`` of its file."""
         env: dict = {}
-        tokens = self._md.parse(body, env)
+        tokens = [t for t in self._md.parse(body, env) if not _is_comment(t)]
         level = _section_level(tokens)
         toc = _assign_heading_ids(tokens, level, rules.kinds_of)
         _mark_attributed_quotes(tokens, rules.is_attribution)
@@ -105,6 +105,13 @@ class MarkdownRenderer:
             kinds=opening.meta.get("kinds", ()),
             extra_anchors=opening.meta.get("extra_anchors", ()),
         )
+
+
+def _is_comment(token: Token) -> bool:
+    """An HTML comment on its own (writing hints in a new briefing) is not published."""
+    content = token.content.strip()
+    return token.type == "html_block" and content.startswith("<!--") and content.endswith("-->") \
+        and content.count("<!--") == 1
 
 
 def _anchor(heading: list[Token]) -> str:

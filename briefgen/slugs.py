@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 
 from slugify import slugify
 
@@ -12,8 +13,13 @@ MAX_SLUG_LENGTH = 120
 
 
 def make_slug(text: str) -> str:
-    """A lowercase slug that keeps letters of any script; never empty, never a path."""
-    slug = slugify(text, allow_unicode=True, max_length=MAX_SLUG_LENGTH, word_boundary=True)
+    """A lowercase, readable slug; never empty, never a path.
+
+    Latin text is transliterated ("¿Qué sigue?" → "que-sigue"); other scripts are kept as they are
+    ("أزمة فنزويلا" stays Arabic), because a transliteration of them is not readable.
+    """
+    latin_only = all(unicodedata.name(ch, "").startswith("LATIN") for ch in text if ch.isalpha())
+    slug = slugify(text, allow_unicode=not latin_only, max_length=MAX_SLUG_LENGTH, word_boundary=True)
     if not slug:
         slug = "x-" + hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:10]
     return slug

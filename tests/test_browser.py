@@ -175,3 +175,35 @@ def test_screenshots_for_people_to_look_at(served, browser, width):
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{name} scrolls sideways at {width}px"
     page.close()
+
+
+def test_open_page_reloads_after_an_edit_and_shows_build_errors(browser, tmp_path):
+    from briefgen.build import BuildOptions
+    from briefgen.serve import DevServer
+
+    site = tmp_path / "site-src"
+    site.mkdir()
+    shutil.copy(REPO / "briefgen.yaml", site)
+    shutil.copytree(REPO / "content", site / "content")
+    source = site / "content" / "2025-11-30-trump-maduro-phone-call.md"
+    server = DevServer(site / "briefgen.yaml", BuildOptions(), port=0)
+    server.start()
+    page = browser.new_page()
+    try:
+        page.goto(server.url + "briefings/trump-maduro-phone-call/")
+        page.evaluate("window.__notReloaded = true")
+        original = source.read_text(encoding="utf-8")
+        source.write_text(original.replace("title: \"Trump confirms", "title: \"Edited: Trump confirms"),
+                          encoding="utf-8")
+        page.wait_for_function("document.querySelector('h1').textContent.startsWith('Edited:')", timeout=15000)
+        assert page.evaluate("window.__notReloaded === undefined")  # a real reload, not a patch
+        source.write_text(original.replace("date: 2025-11-30T20:00:00", "date: someday"), encoding="utf-8")
+        overlay = page.wait_for_selector("#briefgen-error-overlay", timeout=15000)
+        text = overlay.inner_text()
+        assert "content/2025-11-30-trump-maduro-phone-call.md:3:7: date: expected a date" in text
+        source.write_text(original, encoding="utf-8")
+        page.wait_for_selector("#briefgen-error-overlay", state="detached", timeout=15000)
+        page.wait_for_function("!document.querySelector('h1').textContent.startsWith('Edited:')", timeout=15000)
+    finally:
+        page.close()
+        server.stop()

@@ -27,6 +27,8 @@ def test_wheel_ships_the_default_theme(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     assert "briefgen/themes/default/templates/base.html" in names
     assert "briefgen/themes/default/static/style.css" in names
+    assert "briefgen/scaffold/briefgen.yaml" in names and "briefgen/scaffold/pages.yml" in names
+    assert "briefgen/assets/live.js" in names and "briefgen/schemas/briefing.schema.json" in names
     assert any(name.endswith("entry_points.txt") for name in names)
 
 
@@ -45,3 +47,8 @@ def test_fresh_venv_install_builds_a_site_anywhere(wheel, tmp_path):
     assert (site / "site/static/style.css").is_file()
     completed = subprocess.run([str(python), "-m", "briefgen", "--version"], capture_output=True, text=True)
     assert completed.returncode == 0 and "briefgen" in completed.stdout
+    fresh = tmp_path / "fresh-site"
+    subprocess.run([str(env_dir / "bin" / "briefgen"), "init", str(fresh)], check=True, capture_output=True)
+    completed = subprocess.run([str(env_dir / "bin" / "briefgen"), "build", "--strict"], cwd=fresh,
+                               capture_output=True, text=True)
+    assert completed.returncode == 0, completed.stderr

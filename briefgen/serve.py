@@ -1,0 +1,227 @@
+"""``briefgen serve``: build, serve on 127.0.0.1 under the base path, rebuild on change, reload open pages.
+
+The site is built into a temporary folder with a local base URL, so ``site/`` is never touched. A small script,
+injected into HTML responses only here, listens on a server-sent-events stream: after a successful rebuild the
+page reloads; after a failed one it shows the errors (``file:line: message``) in an overlay, and the server
+keeps serving the last good site until the file is fixed.
+"""
+
+from __future__ import annotations
+
+import http.server
+import json
+import queue
+import shutil
+import tempfile
+import threading
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable
+from urllib.parse import unquote, urlsplit
+
+import watchfiles
+
+from briefgen.build import BuildOptions, BuildResult, build
+from briefgen.config import SiteConfig, load_config
+from briefgen.errors import BriefgenError, BuildFailed
+from briefgen.theme import load_theme
+
+LIVE_PREFIX = "/__briefgen/"
+LIVE_SCRIPT = (Path(__file__).parent / "assets" / "live.js").read_text(encoding="utf-8")
+KEEPALIVE_SECONDS = 10
+
+
+@dataclass
+class BuildState:
+    """What the last build gave: its number, or the problems that stopped it."""
+
+    build: int = 0
+    errors: tuple[str, ...] = ()
+
+    def message(self) -> bytes:
+        return f"data: {json.dumps({'build': self.build, 'errors': list(self.errors)})}\n\n".encode()
+
+
+@dataclass
+class DevServer:
+    config_path: Path
+    options: BuildOptions
+    port: int = 8000
+    host: str = "127.0.0.1"
+    on_build: Callable[[BuildResult | BuildFailed], None] | None = None  # for the CLI's messages
+    state: BuildState = field(default_factory=BuildState)
+    _listeners: list[queue.Queue] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _stop: threading.Event = field(default_factory=threading.Event)
+
+    def start(self) -> None:
+        """Bind, build once, and serve and watch in background threads."""
+        self._output = Path(tempfile.mkdtemp(prefix="briefgen-serve-")) / "site"
+        self._httpd = http.server.ThreadingHTTPServer((self.host, self.port), _handler_for(self))
+        self._httpd.daemon_threads = True
+        self.port = self._httpd.server_address[1]
+        self.config = self._load_config()
+        self.rebuild()
+        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
+        threading.Thread(target=self._watch, daemon=True).start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        shutil.rmtree(self._output.parent, ignore_errors=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}{self.config.base_path}"
+
+    @property
+    def output(self) -> Path:
+        return self._output
+
+    def _load_config(self) -> SiteConfig:
+        config = load_config(self.config_path)
+        local = f"http://{self.host}:{self.port}{config.base_path}"
+        return replace(config, base_url=local, output_dir=str(self._output))
+
+    def rebuild(self) -> None:
+        try:
+            self.config = self._load_config()
+            result: BuildResult | BuildFailed = build(self.config, self.options)
+            self._publish(BuildState(build=self.state.build + 1))
+        except BuildFailed as failure:
+            result = failure
+            self._publish(BuildState(build=self.state.build, errors=tuple(str(p) for p in failure.problems)))
+        except BriefgenError as error:
+            result = BuildFailed([])
+            self._publish(BuildState(build=self.state.build, errors=(str(error),)))
+        if self.on_build is not None:
+            self.on_build(result)
+
+    def _publish(self, state: BuildState) -> None:
+        with self._lock:
+            self.state = state
+            for listener in self._listeners:
+                listener.put(state)
+
+    def listen(self) -> queue.Queue:
+        listener: queue.Queue = queue.Queue()
+        with self._lock:
+            self._listeners.append(listener)
+            listener.put(self.state)
+        return listener
+
+    def forget(self, listener: queue.Queue) -> None:
+        with self._lock:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
+    def watched_paths(self) -> list[Path]:
+        root = self.config.root
+        paths = [self.config.config_path, self.config.content_path, root / "templates", root / "static"]
+        try:
+            paths += list(load_theme(root, self.config.theme).folders)
+        except BriefgenError:
+            pass
+        unique = []
+        for path in paths:
+            if path.exists() and path not in unique:
+                unique.append(path)
+        return unique
+
+    def _watch(self) -> None:
+        while not self._stop.is_set():
+            for _changes in watchfiles.watch(*self.watched_paths(), stop_event=self._stop, debounce=50, step=20,
+                                             rust_timeout=500, yield_on_timeout=False):
+                self.rebuild()
+                break  # the watched paths may have changed (a new theme, a new templates folder)
+
+
+def _handler_for(server: DevServer) -> type[http.server.BaseHTTPRequestHandler]:
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            path = unquote(urlsplit(self.path).path)
+            if path == LIVE_PREFIX + "events":
+                self._events()
+            elif path == LIVE_PREFIX + "live.js":
+                self._send(200, LIVE_SCRIPT.encode(), "text/javascript; charset=utf-8")
+            elif not path.startswith(server.config.base_path):
+                self.send_response(302)
+                self.send_header("Location", server.config.base_path)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+            else:
+                self._file(path[len(server.config.base_path):])
+
+        def _file(self, relative: str) -> None:
+            root = server.output.resolve()
+            target = (root / relative).resolve()
+            if target.is_dir():
+                if not self.path.split("?")[0].endswith("/"):
+                    self.send_response(301)
+                    self.send_header("Location", self.path.split("?")[0] + "/")
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                target = target / "index.html"
+            status = 200
+            if not target.is_relative_to(root) or not target.is_file():
+                status, target = 404, root / "404.html"
+            try:
+                body = target.read_bytes()
+            except OSError:
+                self._send(503, b"The site is being rebuilt.", "text/plain; charset=utf-8")
+                return
+            kind = _content_type(target.name)
+            if kind.startswith("text/html"):
+                body = _inject(body, server.state.build)
+            self._send(status, body, kind)
+
+        def _send(self, status: int, body: bytes, kind: str) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def _events(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            listener = server.listen()
+            try:
+                while not server._stop.is_set():
+                    try:
+                        self.wfile.write(listener.get(timeout=KEEPALIVE_SECONDS).message())
+                    except queue.Empty:
+                        self.wfile.write(b": keepalive\n\n")
+                    self.wfile.flush()
+            except OSError:
+                pass
+            finally:
+                server.forget(listener)
+
+    return Handler
+
+
+_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".js": "text/javascript",
+          ".xml": "application/xml; charset=utf-8", ".json": "application/json", ".svg": "image/svg+xml",
+          ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
+          ".webp": "image/webp", ".txt": "text/plain; charset=utf-8", ".ico": "image/x-icon"}
+
+
+def _content_type(name: str) -> str:
+    return _TYPES.get(Path(name).suffix.lower(), "application/octet-stream")
+
+
+def _inject(html: bytes, build_number: int) -> bytes:
+    tag = f'<script src="{LIVE_PREFIX}live.js?build={build_number}"></script>'.encode()
+    position = html.rfind(b"</body>")
+    return html[:position] + tag + html[position:] if position >= 0 else html + tag
