@@ -13,24 +13,23 @@ from typing import Any, Iterator
 from briefgen.config import SiteConfig
 from briefgen.feeds import absolutize
 from briefgen.model import SECTION_KINDS, Briefing, Site
-from briefgen.output import OutputFile
 from briefgen.urls import Urls, briefing_route
 
 SCHEMAS = Path(__file__).parent / "schemas"
 SCHEMA_FILES = ("briefings.schema.json", "briefing.schema.json")
 
 
-def render_api(site: Site, config: SiteConfig, urls: Urls) -> Iterator[OutputFile]:
-    index = {
+def render_api_index(site: Site, config: SiteConfig, urls: Urls) -> bytes:
+    return dump({
         "version": 1,
         "site": {"title": config.title, "url": config.base_url, "language": config.language},
         "briefings": [summary_record(b, config, urls) for b in site.briefings],
-    }
-    yield OutputFile("api/briefings.json", dump(index), "data")
-    for briefing in site.briefings:
-        yield OutputFile(f"api/briefings/{briefing.slug}.json", dump(briefing_record(briefing, config, urls)), "data")
+    })
+
+
+def schema_files() -> Iterator[tuple[str, bytes]]:
     for name in SCHEMA_FILES:
-        yield OutputFile(f"api/schema/{name}", (SCHEMAS / name).read_bytes(), "data")
+        yield f"api/schema/{name}", (SCHEMAS / name).read_bytes()
 
 
 def dump(value: Any) -> bytes:

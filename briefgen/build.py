@@ -1,27 +1,41 @@
-"""The pipeline in one readable place: config → discover → parse → collect → render → write."""
+"""The pipeline in one readable place: config → discover → parse → collect → render → write.
+
+Builds are incremental: content files whose bytes have not changed are not parsed again (their metadata comes
+from the build cache), and an output whose fingerprint has not changed is carried over instead of rendered.
+Parsing and rendering a briefing's own page happen together, in a process pool for large batches; each page is
+written as soon as it arrives, so no build ever holds every page's HTML in memory.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable
 
-from briefgen.collect import Selection, collect
+from briefgen import __version__
+from briefgen.cache import CACHE_DIR, BuildCache, SourceEntry, digest
+from briefgen.collect import Selection, collect, is_published
 from briefgen.config import SiteConfig
-from briefgen.discover import discover
+from briefgen.discover import ContentFile, discover
 from briefgen.errors import BuildFailed, Problem, Problems
-from briefgen.markdown import MarkdownRenderer
 from briefgen.model import Briefing, Site
-from briefgen.output import OutputFile
-from briefgen.parse import ParseContext, parse_briefing
-from briefgen.render import render_site
-from briefgen.sections import SectionClassifier
+from briefgen.render import PageRenderer, PlanInputs, Planned, plan_site
 from briefgen.selfcheck import LinkChecker
-from briefgen.theme import load_theme
-from briefgen.write import WriteReport, check_output_folder, write_site
+from briefgen.theme import Theme, load_theme
+from briefgen.urls import briefing_route, output_file
+from briefgen.workers import Parsed, Task, parse_all
+from briefgen.write import OutputSession, WriteReport, check_output_folder, read_marker
+
+Progress = Callable[[str, int, "int | None"], None]  # (stage, done, total or None)
+
+
+def _no_progress(stage: str, done: int, total: int | None) -> None:
+    pass
 
 
 @dataclass(frozen=True)
@@ -29,13 +43,16 @@ class BuildOptions:
     include_drafts: bool = False
     include_future: bool = False
     strict: bool = False
+    use_cache: bool = True
+    jobs: int | None = None  # worker processes (default: one per core)
 
 
 @dataclass
 class LoadedSite:
     site: Site
-    briefings: list[Briefing]  # every parsed briefing, drafts and future ones included
+    briefings: list[Briefing]  # every parsed briefing (metadata only), drafts and future ones included
     problems: Problems
+    digests: dict[str, str] = field(default_factory=dict)  # slug → digest of its source file
 
 
 @dataclass
@@ -45,6 +62,7 @@ class BuildResult:
     report: WriteReport
     warnings: list[Problem] = field(default_factory=list)
     elapsed: float = 0.0
+    parsed: int = 0  # content files parsed in this build (the others came from the cache)
 
 
 def build_time() -> dt.datetime:
@@ -55,54 +73,206 @@ def build_time() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-Progress = Callable[[str, int, "int | None"], None]  # (stage, done, total or None)
+def cache_file(config: SiteConfig, name: str = "build") -> Path:
+    return config.root / CACHE_DIR / f"{name}.sqlite"
 
 
-def _no_progress(stage: str, done: int, total: int | None) -> None:
-    pass
+def build_key(config: SiteConfig, theme: Theme) -> str:
+    """What every cached result depends on: briefgen's version, the config (not where the output goes) and the
+    theme's files."""
+    settings = dataclasses.replace(config, output_dir="", config_path=Path(), root=Path())
+    return digest(__version__, repr(settings), theme.fingerprint())
+
+
+def selection_for(options: BuildOptions) -> Selection:
+    return Selection(include_drafts=options.include_drafts, include_future=options.include_future, now=build_time())
+
+
+# ---- loading: discover, parse (or reuse), collect ------------------------------------------------------------
+
+
+class _Loader:
+    """Discovers and parses content, reusing the cache, and hands each fresh briefing's products to a sink."""
+
+    def __init__(self, config: SiteConfig, options: BuildOptions, cache: BuildCache, theme: Theme | None,
+                 progress: Progress):
+        self.config, self.options, self.cache, self.theme, self.progress = config, options, cache, theme, progress
+        self.problems = Problems()
+        self.entries: dict[str, SourceEntry] = {}
+        self.fresh: list[tuple[str, SourceEntry]] = []
+        self.parsed = 0
+
+    def load(self, render_all: bool, sink: Callable[[Parsed], None] | None) -> LoadedSite:
+        files = discover(self.config.content_path, self.config.root, self.problems)
+        cached = self.cache.sources()
+        tasks = []
+        for content_file in files:
+            entry = self._unchanged(content_file, cached.get(content_file.shown))
+            if entry is not None and not render_all:
+                self.entries[content_file.shown] = entry
+            else:
+                tasks.append(Task(content_file.path, content_file.shown, content_file.stem, self.theme is not None))
+        self._parse(tasks, sink)
+        for entry in self.entries.values():
+            _, errors, warnings = entry.value
+            self.problems.errors.extend(errors)
+            self.problems.warnings.extend(warnings)
+        briefings = [entry.value[0] for entry in self.entries.values() if entry.value[0] is not None]
+        site = collect(briefings, selection_for(self.options), self.config.tz, self.problems)
+        digests = {}
+        for entry in self.entries.values():
+            if entry.value[0] is not None:
+                digests.setdefault(entry.value[0].slug, entry.digest)
+        return LoadedSite(site=site, briefings=briefings, problems=self.problems, digests=digests)
+
+    def rerender(self, briefings: Iterable[Briefing], sink: Callable[[Parsed], None]) -> None:
+        """Parse and render again briefings whose cached metadata was enough until now."""
+        tasks = [Task(self.config.root / b.source, b.source, Path(b.source).stem, True) for b in briefings]
+        self._parse(tasks, sink, record_problems=False)
+
+    def _unchanged(self, content_file: ContentFile, entry: SourceEntry | None) -> SourceEntry | None:
+        if entry is None:
+            return None
+        try:
+            stat = content_file.path.stat()
+        except OSError:
+            return None
+        return entry if (stat.st_mtime_ns, stat.st_size) == (entry.mtime_ns, entry.size) else None
+
+    def _parse(self, tasks: list[Task], sink: Callable[[Parsed], None] | None, record_problems: bool = True) -> None:
+        for done, parsed in enumerate(parse_all(tasks, self.config, self.theme, self.options.jobs), 1):
+            self.progress("parsing", done, len(tasks))
+            entry = SourceEntry(parsed.mtime_ns, parsed.size, parsed.digest,
+                                (parsed.briefing, parsed.errors, parsed.warnings))
+            if record_problems:
+                self.entries[parsed.shown] = entry
+                self.fresh.append((parsed.shown, entry))
+            if sink is not None and parsed.products is not None:
+                sink(parsed)
+        self.parsed += len(tasks)
 
 
 def load_site(config: SiteConfig, options: BuildOptions, progress: Progress = _no_progress) -> LoadedSite:
-    """Discover, parse and collect; problems are gathered, not raised."""
-    problems = Problems()
-    files = discover(config.content_path, config.root, problems)
-    context = ParseContext(timezone=config.tz, renderer=MarkdownRenderer(),
-                           classifier=SectionClassifier.with_extra(config.sections), day_first=config.day_first,
-                           words_per_minute=config.words_per_minute)
-    briefings = []
-    for done, content_file in enumerate(files, 1):
-        progress("parsing", done, len(files))
-        try:
-            raw = content_file.path.read_bytes()
-        except OSError as exc:
-            problems.error(Problem(content_file.shown, message=f"cannot read the file: {exc.strerror}",
-                                   hint="check its permissions"))
-            continue
-        briefing = parse_briefing(raw, content_file.shown, content_file.stem, context, problems)
-        if briefing is not None:
-            briefings.append(briefing)
-    selection = Selection(include_drafts=options.include_drafts, include_future=options.include_future,
-                          now=build_time())
-    site = collect(briefings, selection, config.tz, problems)
-    return LoadedSite(site=site, briefings=briefings, problems=problems)
+    """Discover, parse and collect, without rendering or writing; problems are gathered, not raised."""
+    theme_key = digest(__version__, repr(dataclasses.replace(config, output_dir="", config_path=Path(), root=Path())))
+    cache = BuildCache(cache_file(config, "content") if options.use_cache else None, theme_key)
+    try:
+        loader = _Loader(config, options, cache, None, progress)
+        loaded = loader.load(render_all=False, sink=None)
+        cache.put_sources(loader.fresh, keep=set(loader.entries))
+        return loaded
+    finally:
+        cache.close()
 
 
-def _counted(files: Iterator[OutputFile], progress: Progress) -> Iterator[OutputFile]:
-    for done, item in enumerate(files, 1):
-        progress("writing", done, None)
-        yield item
+# ---- building -------------------------------------------------------------------------------------------------
 
 
-def build(config: SiteConfig, options: BuildOptions, progress: Progress = _no_progress) -> BuildResult:
-    """Build the whole site into ``config.output_path``; raise :class:`BuildFailed` and keep the old site on error."""
+def build(config: SiteConfig, options: BuildOptions, progress: Progress = _no_progress, *,
+          in_place: bool = False, cache_name: str = "build") -> BuildResult:
+    """Build the site into ``config.output_path``; raise :class:`BuildFailed` and keep the old site on error."""
     started = time.perf_counter()
     output = config.output_path
     check_output_folder(output, protected=(config.root, config.content_path))
-    loaded = load_site(config, options, progress)
-    loaded.problems.raise_if_errors(strict=options.strict)
     theme = load_theme(config.root, config.theme, config.display(config.config_path))
+    with tempfile.TemporaryDirectory(prefix="briefgen-cache-") as scratch:
+        path = cache_file(config, cache_name) if options.use_cache else Path(scratch) / "cache.sqlite"
+        cache = BuildCache(path, build_key(config, theme))
+        try:
+            return _build(config, options, theme, cache, progress, in_place, started)
+        finally:
+            cache.close()
+
+
+class _ProductWriter:
+    """Writes each freshly rendered briefing's page and record, and buffers its feed content for the cache."""
+
+    def __init__(self, session: OutputSession, cache: BuildCache, selection: Selection):
+        self.session, self.cache, self.selection = session, cache, selection
+        self.entries: dict[str, str] = {}
+
+    def __call__(self, parsed: Parsed) -> None:
+        briefing = parsed.briefing
+        if briefing is None or not is_published(briefing, self.selection):
+            return
+        self.entries[parsed.digest] = parsed.products.entry_html
+        for path, data, kind in _own_outputs(briefing, parsed.products.page, parsed.products.record):
+            if not self.session.has(path):  # two files with one slug: collect() reports it
+                self.session.put(path, data, kind, _own_fingerprint(self.cache.build_key, path, parsed.digest),
+                                 briefing.source)
+        if len(self.entries) >= 500:
+            self.flush()
+
+    def flush(self) -> None:
+        self.cache.put_entries(self.entries)
+        self.entries.clear()
+
+
+def _own_outputs(briefing: Briefing, page: bytes = b"", record: bytes = b"") -> tuple[tuple[str, bytes, str], ...]:
+    return ((output_file(briefing_route(briefing.slug)), page, "page"),
+            (f"api/briefings/{briefing.slug}.json", record, "data"))
+
+
+def _own_fingerprint(key: str, path: str, source_digest: str) -> str:
+    return digest(key, path, source_digest)
+
+
+def _build(config: SiteConfig, options: BuildOptions, theme: Theme, cache: BuildCache, progress: Progress,
+           in_place: bool, started: float) -> BuildResult:
+    previous = cache.outputs(read_marker(config.output_path))
     links = LinkChecker(config.base_url, config.root)
-    files = _counted(links.watch(render_site(loaded.site, config, theme)), progress)
-    report = write_site(files, output, verify=links.problems)
-    return BuildResult(site=loaded.site, output=output, report=report, warnings=loaded.problems.warnings,
-                       elapsed=time.perf_counter() - started)
+    session = OutputSession(config.output_path, previous, in_place=in_place, on_write=links.scan)
+    try:
+        loader = _Loader(config, options, cache, theme, progress)
+        products = _ProductWriter(session, cache, selection_for(options))
+        loaded = loader.load(render_all=not previous, sink=products)
+        loaded.problems.raise_if_errors(strict=options.strict)
+        _carry_over_or_render(loaded, loader, session, cache, products)
+        products.flush()
+        inputs = PlanInputs(key=cache.build_key, digests=loaded.digests,
+                            entry_html=lambda b: cache.entries([loaded.digests[b.slug]])[loaded.digests[b.slug]])
+        for done, planned in enumerate(plan_site(loaded.site, PageRenderer(config, theme), theme, inputs), 1):
+            progress("writing", done, None)
+            _place(planned, session)
+        problems = links.problems(session.report.paths, session if session.removed_paths() else None)
+        if problems:
+            raise BuildFailed(problems)
+        token = digest(*sorted(f"{path}\0{fp}" for path, fp in session.fingerprints.items()))
+        cache.forget_outputs()
+        report = session.commit(token)
+    except BaseException:
+        session.abort()
+        raise
+    cache.put_outputs(session.fingerprints, token, {"briefings": len(loaded.site.briefings)})
+    cache.put_sources(loader.fresh, keep=set(loader.entries))
+    cache.prune_entries(set(loaded.digests.values()))
+    return BuildResult(site=loaded.site, output=config.output_path, report=report,
+                       warnings=loaded.problems.warnings, elapsed=time.perf_counter() - started,
+                       parsed=loader.parsed)
+
+
+def _carry_over_or_render(loaded: LoadedSite, loader: _Loader, session: OutputSession, cache: BuildCache,
+                          products: _ProductWriter) -> None:
+    """Each published briefing's page and record: already written, carried over, or rendered again now."""
+    stored = cache.known_entries() | set(products.entries)
+    again = []
+    for briefing in loaded.site.briefings:
+        own = loaded.digests[briefing.slug]
+        outputs = _own_outputs(briefing)
+        if all(session.has(path) for path, _, _ in outputs):
+            continue
+        fingerprints = [_own_fingerprint(cache.build_key, path, own) for path, _, _ in outputs]
+        if own in stored and all(session.can_keep(path, fp) for (path, _, _), fp in zip(outputs, fingerprints)):
+            for (path, _, kind), fp in zip(outputs, fingerprints):
+                session.keep(path, kind, fp, briefing.source)
+        else:
+            again.append(briefing)
+    if again:
+        loader.rerender(again, products)
+
+
+def _place(planned: Planned, session: OutputSession) -> None:
+    if session.has(planned.path):
+        return
+    if not session.keep(planned.path, planned.kind, planned.fingerprint, planned.source):
+        session.put(planned.path, planned.make(), planned.kind, planned.fingerprint, planned.source)

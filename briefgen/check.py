@@ -53,7 +53,7 @@ def check_site(config: SiteConfig, options: BuildOptions, *, external: bool = Fa
     with tempfile.TemporaryDirectory(prefix="briefgen-check-") as folder:
         output = Path(folder) / "site"
         try:
-            build(replace(config, output_dir=str(output)), options)
+            build(replace(config, output_dir=str(output)), options, cache_name="check")
         except BuildFailed as failure:
             report.errors.extend(failure.problems)
             return report

@@ -46,6 +46,9 @@ class BuildFailed(BriefgenError):
         self.problems = sorted(problems, key=_problem_sort_key)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self):  # travels back from worker processes intact
+        return (BuildFailed, (self.problems,))
+
 
 def _problem_sort_key(problem: Problem) -> tuple:
     return (problem.path, problem.line or 0, problem.column or 0, problem.key or "", problem.message)

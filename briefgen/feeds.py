@@ -15,7 +15,7 @@ import json
 import os
 import re
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Callable
 from urllib.parse import urljoin
 
 from feedgen.feed import FeedGenerator
@@ -23,38 +23,37 @@ from feedgen.feed import FeedGenerator
 from briefgen import __version__
 from briefgen.config import SiteConfig
 from briefgen.model import Briefing
-from briefgen.output import OutputFile
 from briefgen.urls import Urls, briefing_route
 
 FEED_FILES = (("feed.xml", "application/rss+xml", "RSS"), ("atom.xml", "application/atom+xml", "Atom"),
               ("feed.json", "application/feed+json", "JSON Feed"))
 
-_URL_ATTRIBUTE = re.compile(r"""(?P<name>\b(?:href|src|poster|cite))=(?P<quote>["'])(?P<value>.*?)(?P=quote)""",
-                            re.IGNORECASE | re.DOTALL)
-_SRCSET_ATTRIBUTE = re.compile(r"""\bsrcset=(?P<quote>["'])(?P<value>.*?)(?P=quote)""", re.IGNORECASE | re.DOTALL)
+_URL_ATTRIBUTE = re.compile(r"""(?P<name>\b(?:href|src|poster|cite))=(?P<value>"[^"]*"|'[^']*')""", re.IGNORECASE)
+_SRCSET_ATTRIBUTE = re.compile(r"""\bsrcset=(?P<value>"[^"]*"|'[^']*')""", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class FeedSpec:
     title: str
     route: str  # folder of the feed files: "" for the whole site, "tags/x/" for a tag
-    briefings: tuple[Briefing, ...]  # newest first, already limited to what may be syndicated
+    briefings: tuple[Briefing, ...]  # newest first
 
 
 @dataclass(frozen=True)
 class FeedContext:
     config: SiteConfig
     urls: Urls
-    entry_html: Callable[[Briefing], str]  # the full content of an entry, with relative URLs
+    entry_html: Callable[[Briefing], str]  # the full content of an entry, URLs already absolute
 
 
-def render_feeds(spec: FeedSpec, context: FeedContext) -> Iterator[OutputFile]:
-    items = spec.briefings[:context.config.feeds.limit]
-    yield OutputFile(spec.route + "feed.xml", _generator(spec, items, context, "feed.xml").rss_str(pretty=True),
-                     "feed")
-    yield OutputFile(spec.route + "atom.xml", _generator(spec, items, context, "atom.xml").atom_str(pretty=True),
-                     "feed")
-    yield OutputFile(spec.route + "feed.json", _json_feed(spec, items, context), "feed")
+def render_feed(spec: FeedSpec, context: FeedContext, name: str) -> bytes:
+    """One feed file (``feed.xml``, ``atom.xml`` or ``feed.json``) of ``spec.briefings``, already limited."""
+    items = spec.briefings
+    if name == "feed.xml":
+        return _generator(spec, items, context, name).rss_str(pretty=True)
+    if name == "atom.xml":
+        return _generator(spec, items, context, name).atom_str(pretty=True)
+    return _json_feed(spec, items, context)
 
 
 def entry_id(briefing: Briefing, urls: Urls) -> str:
@@ -112,7 +111,7 @@ def _add_entry(feed: FeedGenerator, briefing: Briefing, context: FeedContext) ->
     entry.updated(_local(briefing.last_modified, config))
     entry.summary(briefing.summary or briefing.title)
     if config.feeds.content == "full":
-        entry.content(absolutize(context.entry_html(briefing), link), type="html")
+        entry.content(context.entry_html(briefing), type="html")
     for tag in briefing.tags:
         entry.category(term=tag)
 
@@ -150,7 +149,7 @@ def _json_item(briefing: Briefing, context: FeedContext) -> dict:
         "language": briefing.lang or config.language,
     }
     if config.feeds.content == "full":
-        item["content_html"] = absolutize(context.entry_html(briefing), link)
+        item["content_html"] = context.entry_html(briefing)
     else:
         item["content_text"] = briefing.summary or briefing.title
     return item
@@ -160,16 +159,20 @@ def absolutize(html: str, page_url: str) -> str:
     """Resolve every link, image and srcset URL in ``html`` against the page it belongs to."""
 
     def one(match: re.Match) -> str:
-        value = match.group("value").strip()
-        return f'{match.group("name")}={match.group("quote")}{urljoin(page_url, value)}{match.group("quote")}'
+        quote, value = match.group("value")[0], match.group("value")[1:-1].strip()
+        if not value.startswith(("http://", "https://", "mailto:", "data:")):
+            value = urljoin(page_url, value)
+        return f"{match.group('name')}={quote}{value}{quote}"
 
     def srcset(match: re.Match) -> str:
+        quote, value = match.group("value")[0], match.group("value")[1:-1]
         candidates = []
-        for candidate in match.group("value").split(","):
+        for candidate in value.split(","):
             pieces = candidate.strip().split(None, 1)
             if pieces:
                 pieces[0] = urljoin(page_url, pieces[0])
                 candidates.append(" ".join(pieces))
-        return f'srcset={match.group("quote")}{", ".join(candidates)}{match.group("quote")}'
+        return f"srcset={quote}{', '.join(candidates)}{quote}"
 
-    return _SRCSET_ATTRIBUTE.sub(srcset, _URL_ATTRIBUTE.sub(one, html))
+    html = _URL_ATTRIBUTE.sub(one, html)
+    return _SRCSET_ATTRIBUTE.sub(srcset, html) if "srcset=" in html else html

@@ -1,33 +1,55 @@
-"""The renderer: the :class:`Site` → output files in memory (route and bytes). Pure: it writes nothing.
+"""The renderer: the :class:`Site` → a plan of output files. Pure: it writes nothing.
 
-Page types live in :func:`render_site`; to add one, add a function that yields :class:`OutputFile` records.
+Each :class:`Planned` output carries a *fingerprint* of everything it is made from and a function that makes its
+bytes, so an incremental build renders only what changed. A briefing's own page, JSON record and feed content are
+its *products* (:meth:`PageRenderer.briefing_products`), made where it is parsed, possibly in another process.
+Page types live in :func:`plan_site`; to add one, add a generator of :class:`Planned` records.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator, Sequence
 from xml.sax.saxutils import escape
 
 import jinja2
 
 from briefgen import __version__
-from briefgen.api import render_api
+from briefgen.api import briefing_record, dump, render_api_index, schema_files
+from briefgen.cache import digest
 from briefgen.config import SiteConfig
 from briefgen.errors import BuildFailed, Problem
-from briefgen.feeds import FEED_FILES, FeedContext, FeedSpec, render_feeds
+from briefgen.feeds import FEED_FILES, FeedContext, FeedSpec, absolutize, render_feed
 from briefgen.model import Briefing, Site, Taxonomy
-from briefgen.output import OutputFile
 from briefgen.theme import Theme
-from briefgen.urls import Urls, home_route, output_file, term_route
+from briefgen.urls import Urls, briefing_route, home_route, output_file, page_route, term_route
 from briefgen.views import (TAXONOMY_LABELS, BriefingView, Link, MonthView, Pagination, briefing_view,
                             term_view)
 
-
 RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ku", "ps", "sd", "ug", "ur", "yi"})
+ARCHIVE_INLINE_LIMIT = 500  # up to this many briefings, the archive index lists every title
+
+
+@dataclass(frozen=True)
+class Planned:
+    path: str  # relative to the output folder
+    kind: str  # "page", "feed", "data", "static" or "meta"
+    fingerprint: str  # changes whenever anything the bytes are made from changes
+    make: Callable[[], bytes]
+    source: str = ""  # the content file it comes from, for messages
+
+
+@dataclass(frozen=True)
+class BriefingProducts:
+    """What one briefing renders to by itself."""
+
+    page: bytes
+    record: bytes  # api/briefings/<slug>.json
+    entry_html: str  # feed content, URLs absolute
 
 
 @dataclass(frozen=True)
@@ -38,139 +60,218 @@ class FeedLink:
     label: str  # "RSS", "Atom", "JSON Feed"
 
 
-@dataclass
-class RenderContext:
-    config: SiteConfig
-    urls: Urls
-    env: jinja2.Environment
-    assets: dict[str, str]
-    views: dict[str, BriefingView]
-    entry_cache: dict[str, str] = field(default_factory=dict)
+class PageRenderer:
+    """Templates, URLs and assets of one build: renders any page. Cheap to rebuild in a worker process."""
 
-    def entry_html(self, briefing: Briefing) -> str:
-        """A briefing's full feed content, rendered once however many feeds carry it."""
-        if briefing.slug not in self.entry_cache:
-            self.entry_cache[briefing.slug] = _render(self.env, "feed_entry.html", briefing=self.views[briefing.slug])
-        return self.entry_cache[briefing.slug]
+    def __init__(self, config: SiteConfig, theme: Theme):
+        self.config = config
+        self.urls = Urls(config.base_url)
+        self.env = theme.environment()
+        self.assets = theme.asset_paths()
+        self.site_values = self._site_values()
+
+    def view(self, briefing: Briefing) -> BriefingView:
+        return briefing_view(briefing, self.urls, self.config.tz)
 
     def feed_links(self, route: str, title: str) -> tuple[FeedLink, ...]:
         return tuple(FeedLink(title=f"{title} ({label})", url=self.urls.path(route + name), type=kind, label=label)
                      for name, kind, label in FEED_FILES)
 
+    def _site_values(self) -> dict:
+        config, urls = self.config, self.urls
+        return {
+            "title": config.title,
+            "description": config.description,
+            "language": config.language,
+            "author": config.author,
+            "base_url": config.base_url,
+            "home": urls.path(""),
+            "generator": f"briefgen {__version__}",
+            "nav": (Link("Latest", urls.path("")), Link("Archive", urls.path("archive/")),
+                    Link("Tags", urls.path("tags/")), Link("Regions", urls.path("regions/"))),
+            "feeds": self.feed_links("", config.title),
+        }
 
-def render_site(site: Site, config: SiteConfig, theme: Theme) -> Iterator[OutputFile]:
-    urls = Urls(config.base_url)
-    views = {b.slug: briefing_view(b, urls, config.tz) for b in site.briefings}
-    context = RenderContext(config=config, urls=urls, env=theme.environment(), assets=theme.asset_paths(),
-                            views=views)
-    ordered = [views[b.slug] for b in site.briefings]
+    def page(self, template: str, route: str, *, title: str, description: str = "", canonical: bool = True,
+             feeds: tuple[FeedLink, ...] = (), **values) -> bytes:
+        lang = (values["briefing"].lang if "briefing" in values else None) or self.config.language
+        page = {
+            "title": title,
+            "description": description or self.config.description,
+            "url": self.urls.path(route),
+            "canonical": self.urls.absolute(route) if canonical else None,
+            "lang": lang,
+            "dir": "rtl" if lang.split("-")[0].lower() in RTL_LANGUAGES else "ltr",
+            "feeds": feeds or self.site_values["feeds"],
+        }
+        html = render_template(self.env, template, site=self.site_values, page=page, url=self.urls.path,
+                               asset=lambda name: self.urls.path(self.assets[name]), to_json=_json_for_script,
+                               **values)
+        return html.encode("utf-8")
 
-    yield from _home_pages(context, ordered)
-    for view in ordered:
-        yield _page(context, "briefing.html", _route_of(view, urls), title=view.title,
-                    description=view.summary, source=view.source, briefing=view)
-    for taxonomy in site.taxonomies:
-        yield from _taxonomy_pages(context, site, taxonomy)
-    yield _page(context, "archive.html", "archive/", title="Archive", months=_months(site, views))
-    yield _page(context, "404.html", "404.html", title="Page not found", canonical=False)
-    yield from _feeds(context, FeedSpec(config.title, "", site.briefings), site)
-    yield from render_api(site, config, urls)
-    yield from _static(theme)
-    yield from _site_static(config.root / "static")
-    yield OutputFile("sitemap.xml", _sitemap(site, urls, config), "meta")
-    yield OutputFile("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {urls.absolute('sitemap.xml')}\n".encode(),
-                     "meta")
-    yield OutputFile(".nojekyll", b"", "meta")
-    if config.cname:
-        yield OutputFile("CNAME", config.cname.encode() + b"\n", "meta")
-
-
-def _route_of(view: BriefingView, urls: Urls) -> str:
-    return view.url.removeprefix(urls.base_path)
-
-
-def _feeds(context: RenderContext, spec: FeedSpec, site: Site) -> Iterator[OutputFile]:
-    syndicated = tuple(b for b in spec.briefings if b.slug in site.syndicated)
-    feed_context = FeedContext(config=context.config, urls=context.urls, entry_html=context.entry_html)
-    yield from render_feeds(FeedSpec(spec.title, spec.route, syndicated), feed_context)
-
-
-def _home_pages(context: RenderContext, ordered: list[BriefingView]) -> Iterator[OutputFile]:
-    per_page = context.config.per_page
-    total = max(1, -(-len(ordered) // per_page))
-    for number in range(1, total + 1):
-        pagination = Pagination(
-            current=number,
-            total=total,
-            previous_url=context.urls.path(home_route(number - 1)) if number > 1 else None,
-            next_url=context.urls.path(home_route(number + 1)) if number < total else None,
-        )
-        items = tuple(ordered[(number - 1) * per_page:number * per_page])
-        title = context.config.title if number == 1 else f"{context.config.title} — page {number}"
-        yield _page(context, "index.html", home_route(number), title=title,
-                    description=context.config.description, briefings=items, pagination=pagination)
+    def briefing_products(self, briefing: Briefing) -> BriefingProducts:
+        view = self.view(briefing)
+        page = self.page("briefing.html", briefing_route(briefing.slug), title=view.title, description=view.summary,
+                         briefing=view)
+        entry = render_template(self.env, "feed_entry.html", briefing=view)
+        return BriefingProducts(page=page, record=dump(briefing_record(briefing, self.config, self.urls)),
+                                entry_html=absolutize(entry, view.absolute_url))
 
 
-def _taxonomy_pages(context: RenderContext, site: Site, taxonomy: Taxonomy) -> Iterator[OutputFile]:
-    labels = TAXONOMY_LABELS[taxonomy.key]
-    terms = [term_view(taxonomy.key, term, context.views, context.urls) for term in taxonomy.terms]
-    yield _page(context, "terms.html", f"{taxonomy.key}/", title=labels.plural, labels=labels, terms=tuple(terms))
-    for term, view in zip(taxonomy.terms, terms):
-        title = f"{labels.singular}: {term.name}"
-        feeds = context.feed_links(view.route, f"{context.config.title}: {term.name}")
-        yield _page(context, "term.html", view.route, title=title, labels=labels, term=view,
-                    description=f"Briefings about {term.name}", feeds=feeds + _site_feeds(context))
-        yield from _feeds(context, FeedSpec(f"{context.config.title}: {term.name}", view.route, term.briefings), site)
-
-
-def _site_feeds(context: RenderContext) -> tuple[FeedLink, ...]:
-    return context.feed_links("", context.config.title)
-
-
-def _months(site: Site, views: dict[str, BriefingView]) -> tuple[MonthView, ...]:
-    return tuple(
-        MonthView(label=f"{dt.date(m.year, m.month, 1):%B %Y}", anchor=f"{m.year:04d}-{m.month:02d}",
-                  briefings=tuple(views[b.slug] for b in m.briefings))
-        for m in site.archive
-    )
-
-
-def _page(context: RenderContext, template: str, route: str, *, title: str, description: str = "",
-          canonical: bool = True, feeds: tuple[FeedLink, ...] = (), source: str = "", **values) -> OutputFile:
-    urls = context.urls
-    config = context.config
-    lang = (values["briefing"].lang if "briefing" in values else None) or config.language
-    page = {
-        "title": title,
-        "description": description or config.description,
-        "url": urls.path(route),
-        "canonical": urls.absolute(route) if canonical else None,
-        "lang": lang,
-        "dir": "rtl" if lang.split("-")[0].lower() in RTL_LANGUAGES else "ltr",
-        "feeds": feeds or _site_feeds(context),
-    }
-    site = {
-        "title": config.title,
-        "description": config.description,
-        "language": config.language,
-        "author": config.author,
-        "base_url": config.base_url,
-        "home": urls.path(""),
-        "generator": f"briefgen {__version__}",
-        "nav": (Link("Latest", urls.path("")), Link("Archive", urls.path("archive/")),
-                Link("Tags", urls.path("tags/")), Link("Regions", urls.path("regions/"))),
-        "feeds": _site_feeds(context),
-    }
-    html = _render(context.env, template, site=site, page=page, url=urls.path,
-                   asset=lambda name: urls.path(context.assets[name]), to_json=_json_for_script, **values)
-    return OutputFile(output_file(route), html.encode("utf-8"), "page", source)
-
-
-def _render(env: jinja2.Environment, name: str, **values) -> str:
+def render_template(env: jinja2.Environment, name: str, **values) -> str:
     try:
         return env.get_template(name).render(**values)
     except Exception as exc:  # a template may fail in any way; report where, never a traceback
         raise BuildFailed([_template_problem(exc, name)]) from None
+
+
+# ---- the plan ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanInputs:
+    """What the plan is made from besides the site: the build key, each briefing's content digest, and a way to
+    get any briefing's feed content. (Each briefing's own page and record are written where it is parsed.)"""
+
+    key: str
+    digests: dict[str, str]  # slug → digest of its source file
+    entry_html: Callable[[Briefing], str]
+
+
+def plan_site(site: Site, renderer: PageRenderer, theme: Theme, inputs: PlanInputs) -> Iterator[Planned]:
+    config = renderer.config
+    plan = _Plan(site, renderer, inputs)
+    yield from plan.home_pages()
+    for taxonomy in site.taxonomies:
+        yield from plan.taxonomy(taxonomy)
+    yield from plan.archive()
+    yield plan.planned("404.html", "page", ("404",),
+                       lambda: renderer.page("404.html", "404.html", title="Page not found", canonical=False))
+    yield from plan.feeds(FeedSpec(config.title, "", site.briefings))
+    yield plan.planned("api/briefings.json", "data", ("api", *plan.member_digests(site.briefings)),
+                       lambda: render_api_index(site, config, renderer.urls))
+    for path, data in schema_files():
+        yield _literal(path, data)
+    yield from _static(theme, config.root / "static")
+    yield plan.planned("sitemap.xml", "meta", ("sitemap", *plan.member_digests(site.briefings),
+                                               *(f"{t.key}/{term.slug}" for t in site.taxonomies for term in t.terms)),
+                       lambda: _sitemap(site, renderer.urls, config))
+    robots = f"User-agent: *\nAllow: /\nSitemap: {renderer.urls.absolute('sitemap.xml')}\n".encode()
+    yield _literal("robots.txt", robots)
+    yield _literal(".nojekyll", b"")
+    if config.cname:
+        yield _literal("CNAME", config.cname.encode() + b"\n")
+
+
+class _Plan:
+    def __init__(self, site: Site, renderer: PageRenderer, inputs: PlanInputs):
+        self.site, self.renderer, self.inputs = site, renderer, inputs
+        self.config, self.urls = renderer.config, renderer.urls
+        self._views: dict[str, BriefingView] = {}
+
+    def view(self, briefing: Briefing) -> BriefingView:
+        if briefing.slug not in self._views:
+            self._views[briefing.slug] = self.renderer.view(briefing)
+        return self._views[briefing.slug]
+
+    def member_digests(self, briefings: Sequence[Briefing]) -> list[str]:
+        return [self.inputs.digests[b.slug] for b in briefings]
+
+    def planned(self, path: str, kind: str, parts: Sequence[str], make: Callable[[], bytes]) -> Planned:
+        return Planned(path, kind, digest(self.inputs.key, path, *parts), make)
+
+    def paginated(self, route: str, briefings: tuple[Briefing, ...], kind: str, extra: Sequence[str],
+                  page: Callable[[str, int, Pagination, tuple[BriefingView, ...]], bytes]) -> Iterator[Planned]:
+        per_page = self.config.per_page
+        total = max(1, -(-len(briefings) // per_page))
+        for number in range(1, total + 1):
+            members = briefings[(number - 1) * per_page:number * per_page]
+            pagination = Pagination(
+                current=number, total=total,
+                previous_url=self.urls.path(page_route(route, number - 1)) if number > 1 else None,
+                next_url=self.urls.path(page_route(route, number + 1)) if number < total else None)
+            this_route = page_route(route, number)
+            yield self.planned(output_file(this_route), "page",
+                               (kind, *extra, str(number), str(total), *self.member_digests(members)),
+                               partial(lambda r, p, m: page(r, p.current, p, tuple(self.view(b) for b in m)),
+                                       this_route, pagination, members))
+
+    def home_pages(self) -> Iterator[Planned]:
+        def page(route, number, pagination, items):
+            title = self.config.title if number == 1 else f"{self.config.title} — page {number}"
+            return self.renderer.page("index.html", route, title=title, description=self.config.description,
+                                      briefings=items, pagination=pagination)
+        yield from self.paginated(home_route(1), self.site.briefings, "home", (), page)
+
+    def taxonomy(self, taxonomy: Taxonomy) -> Iterator[Planned]:
+        labels = TAXONOMY_LABELS[taxonomy.key]
+        index_parts = ("terms", *(f"{t.slug}\0{t.name}\0{len(t.briefings)}" for t in taxonomy.terms))
+
+        def index() -> bytes:
+            terms = tuple(term_view(taxonomy.key, term, self.urls) for term in taxonomy.terms)
+            return self.renderer.page("terms.html", f"{taxonomy.key}/", title=labels.plural, labels=labels,
+                                      terms=terms)
+        yield self.planned(output_file(f"{taxonomy.key}/"), "page", index_parts, index)
+        for term in taxonomy.terms:
+            route = term_route(taxonomy.key, term.slug)
+            title = f"{self.config.title}: {term.name}"
+            feeds = self.renderer.feed_links(route, title) + self.renderer.site_values["feeds"]
+
+            def page(page_route_, number, pagination, items, term=term, feeds=feeds):
+                view = term_view(taxonomy.key, term, self.urls, items)
+                return self.renderer.page("term.html", page_route_, title=f"{labels.singular}: {term.name}",
+                                          labels=labels, term=view, pagination=pagination, feeds=feeds,
+                                          description=f"Briefings about {term.name}")
+            yield from self.paginated(route, term.briefings, "term", (term.name,), page)
+            yield from self.feeds(FeedSpec(title, route, term.briefings))
+
+    def archive(self) -> Iterator[Planned]:
+        inline = len(self.site.briefings) <= ARCHIVE_INLINE_LIMIT
+
+        def month_view(month, with_items: bool) -> MonthView:
+            route = f"archive/{month.year:04d}/{month.month:02d}/"
+            return MonthView(label=f"{dt.date(month.year, month.month, 1):%B %Y}",
+                             anchor=f"{month.year:04d}-{month.month:02d}", url=self.urls.path(route),
+                             count=len(month.briefings),
+                             briefings=tuple(self.view(b) for b in month.briefings) if with_items else ())
+
+        index_parts = ["archive", str(inline)]
+        for month in self.site.archive:
+            index_parts.append(f"{month.year}-{month.month}:{len(month.briefings)}")
+            if inline:
+                index_parts += self.member_digests(month.briefings)
+        yield self.planned(output_file("archive/"), "page", index_parts, lambda: self.renderer.page(
+            "archive.html", "archive/", title="Archive",
+            months=tuple(month_view(m, inline) for m in self.site.archive)))
+        for month in self.site.archive:
+            view_route = f"archive/{month.year:04d}/{month.month:02d}/"
+            yield self.planned(output_file(view_route), "page", ("month", *self.member_digests(month.briefings)),
+                               partial(lambda m, r: self.renderer.page(
+                                   "archive_month.html", r, title=f"Archive: {month_view(m, False).label}",
+                                   month=month_view(m, True)), month, view_route))
+
+    def feeds(self, spec: FeedSpec) -> Iterator[Planned]:
+        items = tuple(b for b in spec.briefings if b.slug in self.site.syndicated)[:self.config.feeds.limit]
+        context = FeedContext(config=self.config, urls=self.urls, entry_html=self.inputs.entry_html)
+        for name, _, _ in FEED_FILES:
+            yield self.planned(spec.route + name, "feed", ("feed", spec.title, *self.member_digests(items)),
+                               partial(render_feed, FeedSpec(spec.title, spec.route, items), context, name))
+
+
+def _literal(path: str, data: bytes) -> Planned:
+    return Planned(path, "meta", digest(path, data), lambda: data)
+
+
+def _static(theme: Theme, site_static: Path) -> Iterator[Planned]:
+    """The theme's static files under /static/, then the site's own ``static/`` folder at the root."""
+    for static in theme.static_files:
+        yield Planned(static.route, "static", static.fingerprint, static.source.read_bytes)
+    if site_static.is_dir():
+        for path in sorted(site_static.rglob("*")):
+            if path.is_file() and not path.name.startswith("."):
+                stat = path.stat()
+                yield Planned(path.relative_to(site_static).as_posix(), "static",
+                              digest(str(path), str(stat.st_mtime_ns), str(stat.st_size)), path.read_bytes)
 
 
 def _json_for_script(value) -> str:
@@ -193,23 +294,9 @@ def _template_problem(exc: Exception, template: str) -> Problem:
                    "fix the template (every variable it uses must exist)")
 
 
-def _static(theme: Theme) -> Iterator[OutputFile]:
-    for static in theme.static_files:
-        yield OutputFile(static.route, static.source.read_bytes(), "static")
-
-
-def _site_static(folder: Path) -> Iterator[OutputFile]:
-    """The site's own ``static/`` folder, copied to the root of the output (favicons, images, CNAME…)."""
-    if not folder.is_dir():
-        return
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and not path.name.startswith("."):
-            yield OutputFile(path.relative_to(folder).as_posix(), path.read_bytes(), "static")
-
-
 def _sitemap(site: Site, urls: Urls, config: SiteConfig) -> bytes:
     entries = [(urls.absolute(""), site.briefings[0].last_modified if site.briefings else None)]
-    entries += [(urls.absolute(f"briefings/{b.slug}/"), b.last_modified) for b in site.briefings]
+    entries += [(urls.absolute(briefing_route(b.slug)), b.last_modified) for b in site.briefings]
     entries += [(urls.absolute(term_route(taxonomy.key, t.slug)), t.briefings[0].last_modified)
                 for taxonomy in site.taxonomies for t in taxonomy.terms]
     entries.append((urls.absolute("archive/"), None))

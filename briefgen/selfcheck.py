@@ -12,11 +12,13 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from briefgen.errors import Problem
-from briefgen.output import OutputFile
+
+if TYPE_CHECKING:
+    from briefgen.write import OutputSession
 
 _HTML_URL = re.compile(rb"""\b(href|src|poster|srcset|content)=(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
 _SKIPPED_SCHEMES = ("mailto:", "tel:", "data:", "javascript:", "#")
@@ -37,20 +39,15 @@ class LinkChecker:
     def base_path(self) -> str:
         return urlsplit(self.base_url).path
 
-    def watch(self, files: Iterable[OutputFile]) -> Iterator[OutputFile]:
-        """Pass files through unchanged, remembering the URLs they contain."""
-        for item in files:
-            self._scan(item)
-            yield item
-
-    def _scan(self, item: OutputFile) -> None:
-        if item.path.endswith(".html"):
-            for attribute, _, value in _HTML_URL.findall(item.data):
+    def scan(self, path: str, data: bytes, source: str = "") -> None:
+        """Remember the URLs a file the build writes contains."""
+        if path.endswith(".html"):
+            for attribute, _, value in _HTML_URL.findall(data):
                 for url in self._urls_of(attribute.decode().lower(), value.decode("utf-8", "replace")):
-                    self.found.append((item.path, url, item.source))
-        elif item.path.endswith((".xml", ".json", ".txt")):
-            for match in self._own_urls.findall(item.data):
-                self.found.append((item.path, match.decode("utf-8", "replace"), item.source))
+                    self.found.append((path, url, source))
+        elif path.endswith((".xml", ".json", ".txt")):
+            for match in self._own_urls.findall(data):
+                self.found.append((path, match.decode("utf-8", "replace"), source))
 
     def _urls_of(self, attribute: str, value: str) -> list[str]:
         if attribute == "srcset":
@@ -59,9 +56,16 @@ class LinkChecker:
             return [value] if value.startswith(self.base_url) else []
         return [value.strip()]
 
-    def problems(self, written: set[str]) -> list[Problem]:
+    def problems(self, written: set[str], carried_over: "OutputSession | None" = None) -> list[Problem]:
         """Every target that leaves the base path or points at nothing, once each (as met on an HTML page,
-        which names its content file, when there is one), at most MAX_REPORTED of them."""
+        which names its content file, when there is one), at most MAX_REPORTED of them.
+
+        Files carried over from the last build were checked then; when that build wrote files this one does not,
+        pass the session so that those files are read and checked again."""
+        if carried_over is not None:
+            scanned = {page for page, _, _ in self.found}
+            for path in sorted(written - scanned):
+                self.scan(path, carried_over.read(path))
         problems = []
         reported: set[str] = set()
         pages_first = sorted(self.found, key=lambda found: not found[0].endswith(".html"))

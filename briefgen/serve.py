@@ -87,7 +87,8 @@ class DevServer:
     def rebuild(self) -> None:
         try:
             self.config = self._load_config()
-            result: BuildResult | BuildFailed = build(self.config, self.options)
+            result: BuildResult | BuildFailed = build(self.config, self.options, in_place=True,
+                                                      cache_name="serve")
             self._publish(BuildState(build=self.state.build + 1))
         except BuildFailed as failure:
             result = failure

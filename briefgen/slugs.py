@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -12,6 +13,7 @@ _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}[-_]")
 MAX_SLUG_LENGTH = 120
 
 
+@functools.lru_cache(maxsize=65536)  # a pure function called for every tag of every briefing
 def make_slug(text: str) -> str:
     """A lowercase, readable slug; never empty, never a path.
 

@@ -52,6 +52,17 @@ class Theme:
             keep_trailing_newline=True,
         )
 
+    def fingerprint(self) -> str:
+        """A hash of every template and static file: caches depend on it."""
+        hasher = hashlib.blake2b(digest_size=16)
+        for folder in self.folders:
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    hasher.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+        for static in self.static_files:
+            hasher.update(f"{static.route}\0{static.fingerprint}".encode())
+        return hasher.hexdigest()
+
     def asset_paths(self) -> dict[str, str]:
         """Static file name → its route with a cache-busting query, for the templates' ``asset()``."""
         return {f.route.removeprefix("static/"): f"{f.route}?v={f.fingerprint}" for f in self.static_files}

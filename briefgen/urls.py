@@ -70,4 +70,9 @@ def term_route(taxonomy: str, slug: str) -> str:
 
 
 def home_route(page: int) -> str:
-    return "" if page == 1 else f"page/{page}/"
+    return page_route("", page)
+
+
+def page_route(route: str, page: int) -> str:
+    """Page ``page`` of a paginated list at ``route``: the route itself, then ``route/page/N/``."""
+    return route if page == 1 else f"{route}page/{page}/"

@@ -112,7 +112,9 @@ class TermView:
 class MonthView:
     label: str  # "November 2025"
     anchor: str  # "2025-11"
-    briefings: tuple[BriefingView, ...]
+    url: str  # the month's own page
+    count: int
+    briefings: tuple[BriefingView, ...]  # may be empty on the archive index of a large site
 
 
 @dataclass(frozen=True)
@@ -181,7 +183,7 @@ def _term_links(taxonomy: str, names: tuple[str, ...], urls: Urls) -> tuple[Link
     return tuple(Link(text=name, url=urls.path(term_route(taxonomy, make_slug(name)))) for name in names)
 
 
-def term_view(taxonomy: str, term: Term, views: dict[str, BriefingView], urls: Urls) -> TermView:
+def term_view(taxonomy: str, term: Term, urls: Urls, items: tuple[BriefingView, ...] = ()) -> TermView:
+    """A term with ``items``: the briefings shown on one of its pages."""
     route = term_route(taxonomy, term.slug)
-    return TermView(name=term.name, url=urls.path(route), route=route, count=len(term.briefings),
-                    briefings=tuple(views[b.slug] for b in term.briefings))
+    return TermView(name=term.name, url=urls.path(route), route=route, count=len(term.briefings), briefings=items)

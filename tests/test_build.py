@@ -69,9 +69,13 @@ def test_tags_differing_only_in_case_are_one_tag(small_site):
 
 
 def test_archive_groups_by_month_in_site_time_zone(small_site):
-    page = soup(build(small_site) / "archive/index.html")
-    months = [h.get_text() for h in page.select(".archive-month h2")]
+    out = build(small_site)
+    page = soup(out / "archive/index.html")
+    months = [h.a.get_text() for h in page.select(".archive-month h2")]
     assert months == ["November 2025", "September 2025"]
+    assert [h.a["href"] for h in page.select(".archive-month h2")] == ["/demo/archive/2025/11/", "/demo/archive/2025/09/"]
+    month = soup(out / "archive/2025/11/index.html")
+    assert [a.get_text() for a in month.select(".archive-list a")] == ["The phone call", "Airspace declared closed"]
 
 
 def test_every_internal_link_resolves_under_the_sub_path(small_site):
@@ -123,7 +127,7 @@ def test_failed_build_keeps_the_previous_site(small_site):
     result = run_cli("build", cwd=small_site)
     assert result.exit_code == 1
     assert tree(out) == before
-    assert sorted(p.name for p in small_site.iterdir()) == ["briefgen.yaml", "content", "site"]
+    assert sorted(p.name for p in small_site.iterdir()) == [".briefgen-cache", "briefgen.yaml", "content", "site"]
 
 
 def test_refuses_an_output_folder_with_foreign_files(small_site):

@@ -1,0 +1,188 @@
+"""The persistent build cache: ``.briefgen-cache/cache.sqlite`` beside the config (stdlib ``sqlite3``).
+
+It remembers, per content file, what parsing it gave (keyed by the file's bytes and the *build key*: briefgen's
+version, the config and the theme), and per output file the fingerprint of the inputs it was rendered from.
+Output fingerprints are trusted only while the output folder's marker names the build that recorded them, so a
+site changed behind briefgen's back is rebuilt, not patched. A corrupt, locked or foreign cache file means a
+clean rebuild, never a wrong site.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+import sqlite3
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from briefgen import __version__
+
+CACHE_DIR = ".briefgen-cache"
+SCHEMA = 1
+
+
+def digest(*parts: bytes | str) -> str:
+    hasher = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        hasher.update(len(data).to_bytes(8, "little"))
+        hasher.update(data)
+    return hasher.hexdigest()
+
+
+@dataclass(frozen=True)
+class SourceEntry:
+    """What one content file gave last time."""
+
+    mtime_ns: int
+    size: int
+    digest: str
+    value: Any  # the parse result (a briefing's metadata and its problems), as the build stored it
+
+
+class BuildCache:
+    """A small key-value store over SQLite; every method degrades to "nothing cached" on a database error."""
+
+    def __init__(self, path: Path | None, build_key: str):
+        self.path = path
+        self.build_key = build_key
+        self._db = self._open() if path is not None else None
+
+    # ---- opening ----------------------------------------------------------------------------------------
+
+    def _open(self) -> sqlite3.Connection | None:
+        for attempt in range(2):
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                (self.path.parent / ".gitignore").write_text("*\n")
+                db = sqlite3.connect(self.path, timeout=2, isolation_level=None)
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=NORMAL")
+                db.executescript("""
+                    CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+                    CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER,
+                                                        digest TEXT, value BLOB);
+                    CREATE TABLE IF NOT EXISTS entries (digest TEXT PRIMARY KEY, html BLOB);
+                    CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, fingerprint TEXT);
+                """)
+                stored = dict(db.execute("SELECT key, value FROM meta"))
+                if stored.get("schema") != str(SCHEMA) or stored.get("build_key") != self.build_key:
+                    db.executescript("DELETE FROM sources; DELETE FROM entries; DELETE FROM outputs;"
+                                     "DELETE FROM meta;")
+                    db.executemany("INSERT INTO meta VALUES (?, ?)",
+                                   [("schema", str(SCHEMA)), ("build_key", self.build_key),
+                                    ("version", __version__)])
+                return db
+            except (sqlite3.Error, OSError):
+                if attempt == 0 and self.path.exists():
+                    self._discard()
+        return None
+
+    def _discard(self) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            try:
+                Path(str(self.path) + suffix).unlink()
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def _safely(self, action, default=None):
+        if self._db is None:
+            return default
+        try:
+            return action(self._db)
+        except (sqlite3.Error, pickle.PickleError, zlib.error, EOFError, AttributeError, TypeError, ValueError):
+            self._db = None  # a broken cache is dropped for the rest of the build
+            return default
+
+    # ---- sources ----------------------------------------------------------------------------------------
+
+    def sources(self) -> dict[str, SourceEntry]:
+        def read(db):
+            return {path: SourceEntry(mtime, size, file_digest, pickle.loads(value))
+                    for path, mtime, size, file_digest, value in db.execute("SELECT * FROM sources")}
+        return self._safely(read, {})
+
+    def put_sources(self, entries: Iterable[tuple[str, SourceEntry]], keep: set[str]) -> None:
+        def write(db):
+            db.execute("BEGIN")
+            db.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?)",
+                           [(path, e.mtime_ns, e.size, e.digest, pickle.dumps(e.value, pickle.HIGHEST_PROTOCOL))
+                            for path, e in entries])
+            gone = [(path,) for (path,) in db.execute("SELECT path FROM sources") if path not in keep]
+            db.executemany("DELETE FROM sources WHERE path = ?", gone)
+            db.execute("COMMIT")
+        self._safely(write)
+
+    # ---- feed entry HTML, by source digest ----------------------------------------------------------------
+
+    def entries(self, digests: Iterable[str]) -> dict[str, str]:
+        wanted = list(dict.fromkeys(digests))
+
+        def read(db):
+            found = {}
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start:start + 500]
+                rows = db.execute(f"SELECT digest, html FROM entries WHERE digest IN ({','.join('?' * len(chunk))})",
+                                  chunk)
+                found.update((key, zlib.decompress(html).decode("utf-8")) for key, html in rows)
+            return found
+        return self._safely(read, {})
+
+    def put_entries(self, entries: dict[str, str]) -> None:
+        def write(db):
+            db.execute("BEGIN")
+            db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?)",
+                           [(key, zlib.compress(html.encode("utf-8"), 6)) for key, html in entries.items()])
+            db.execute("COMMIT")
+        if entries:
+            self._safely(write)
+
+    def known_entries(self) -> set[str]:
+        return self._safely(lambda db: {key for (key,) in db.execute("SELECT digest FROM entries")}, set())
+
+    def prune_entries(self, keep: set[str]) -> None:
+        def prune(db):
+            gone = [(key,) for (key,) in db.execute("SELECT digest FROM entries") if key not in keep]
+            db.executemany("DELETE FROM entries WHERE digest = ?", gone)
+        self._safely(prune)
+
+    # ---- outputs ----------------------------------------------------------------------------------------
+
+    def outputs(self, output_marker: str) -> dict[str, str]:
+        """Fingerprints of the last build's outputs, if the output folder is still that build's."""
+        def read(db):
+            row = db.execute("SELECT value FROM meta WHERE key = 'output_marker'").fetchone()
+            if row is None or row[0] != output_marker:
+                return {}
+            return dict(db.execute("SELECT path, fingerprint FROM outputs"))
+        return self._safely(read, {})
+
+    def put_outputs(self, fingerprints: dict[str, str], output_marker: str, summary: dict[str, Any]) -> None:
+        def write(db):
+            db.execute("BEGIN")
+            db.execute("DELETE FROM outputs")
+            db.executemany("INSERT INTO outputs VALUES (?, ?)", fingerprints.items())
+            db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                           [("output_marker", output_marker), ("summary", json.dumps(summary))])
+            db.execute("COMMIT")
+        self._safely(write)
+
+    def forget_outputs(self) -> None:
+        """Before the output folder changes: if the build dies now, no stale fingerprint survives."""
+        self._safely(lambda db: db.execute("DELETE FROM meta WHERE key = 'output_marker'"))
+
+    def summary(self, output_marker: str) -> dict[str, Any] | None:
+        def read(db):
+            rows = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('output_marker', 'summary')"))
+            if rows.get("output_marker") != output_marker or "summary" not in rows:
+                return None
+            return json.loads(rows["summary"])
+        return self._safely(read)

@@ -1,0 +1,107 @@
+"""Parse content files and render each briefing's own products, in a process pool for large batches.
+
+Work goes out in chunks of file paths; plain data comes back: the briefing's metadata (its bodies dropped, so
+listing pages and feeds never hold every page's HTML), its problems, and its products (page, JSON record, feed
+content). Small batches run in this process, where starting workers would cost more than it saves.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Iterator
+
+from briefgen.cache import digest
+from briefgen.config import SiteConfig
+from briefgen.errors import Problem, Problems
+from briefgen.markdown import MarkdownRenderer
+from briefgen.model import Briefing
+from briefgen.parse import ParseContext, parse_briefing
+from briefgen.render import BriefingProducts, PageRenderer
+from briefgen.sections import SectionClassifier
+from briefgen.theme import Theme
+
+POOL_THRESHOLD = 48  # fewer files than this are parsed in this process
+CHUNK = 64
+
+
+@dataclass(frozen=True)
+class Task:
+    path: Path
+    shown: str
+    stem: str
+    render: bool  # also render the briefing's products
+
+
+@dataclass(frozen=True)
+class Parsed:
+    shown: str
+    mtime_ns: int
+    size: int
+    digest: str
+    briefing: Briefing | None  # metadata only: lead and section bodies removed
+    errors: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]
+    products: BriefingProducts | None
+
+
+class _Worker:
+    """Everything one process needs to parse and render; built once per process."""
+
+    def __init__(self, config: SiteConfig, theme: Theme | None):
+        self.context = ParseContext(timezone=config.tz, renderer=MarkdownRenderer(),
+                                    classifier=SectionClassifier.with_extra(config.sections),
+                                    day_first=config.day_first, words_per_minute=config.words_per_minute)
+        self.renderer = PageRenderer(config, theme) if theme is not None else None
+
+    def run(self, task: Task) -> Parsed:
+        try:
+            stat = task.path.stat()
+            raw = task.path.read_bytes()
+        except OSError as exc:
+            problem = Problem(task.shown, message=f"cannot read the file: {exc.strerror}", hint="check its permissions")
+            return Parsed(task.shown, 0, 0, "", None, (problem,), (), None)
+        problems = Problems()
+        briefing = parse_briefing(raw, task.shown, task.stem, self.context, problems)
+        products = None
+        if briefing is not None and task.render and self.renderer is not None:
+            products = self.renderer.briefing_products(briefing)
+        return Parsed(task.shown, stat.st_mtime_ns, stat.st_size, digest(raw),
+                      strip_bodies(briefing) if briefing is not None else None,
+                      tuple(problems.errors), tuple(problems.warnings), products)
+
+
+def strip_bodies(briefing: Briefing) -> Briefing:
+    """The briefing without its HTML and text bodies: what listings, feeds and the index need."""
+    return replace(briefing, lead_html="", lead_text="",
+                   sections=tuple(replace(section, html="", text="") for section in briefing.sections))
+
+
+_process_worker: _Worker | None = None  # one per worker process, set by the pool's initializer
+
+
+def _initialise(config: SiteConfig, theme: Theme | None) -> None:
+    global _process_worker
+    _process_worker = _Worker(config, theme)
+
+
+def _run_chunk(tasks: list[Task]) -> list[Parsed]:
+    return [_process_worker.run(task) for task in tasks]
+
+
+def parse_all(tasks: list[Task], config: SiteConfig, theme: Theme | None,
+              jobs: int | None = None) -> Iterator[Parsed]:
+    """Parse (and render) every task, yielding results in task order as they arrive, so that the caller can
+    write each briefing's products and let go of them."""
+    jobs = jobs or os.cpu_count() or 1
+    if len(tasks) < POOL_THRESHOLD or jobs == 1:
+        worker = _Worker(config, theme)
+        for task in tasks:
+            yield worker.run(task)
+        return
+    chunks = [tasks[start:start + CHUNK] for start in range(0, len(tasks), CHUNK)]
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_initialise, initargs=(config, theme)) as pool:
+        for chunk_results in pool.map(_run_chunk, chunks):
+            yield from chunk_results
