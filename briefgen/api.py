@@ -20,11 +20,11 @@ SCHEMA_FILES = ("briefings.schema.json", "briefing.schema.json")
 
 
 def render_api_index(site: Site, config: SiteConfig, urls: Urls) -> bytes:
-    return dump({
-        "version": 1,
-        "site": {"title": config.title, "url": config.base_url, "language": config.language},
-        "briefings": [summary_record(b, config, urls) for b in site.briefings],
-    })
+    """The index, one briefing per line (compact, so that large sites get a small, fast file)."""
+    head = json.dumps({"version": 1, "site": {"title": config.title, "url": config.base_url,
+                                              "language": config.language}}, ensure_ascii=False)[:-1]
+    lines = [json.dumps(summary_record(b, config, urls), ensure_ascii=False) for b in site.briefings]
+    return (head + ', "briefings": [\n' + ",\n".join(lines) + "\n]}\n").encode("utf-8")
 
 
 def schema_files() -> Iterator[tuple[str, bytes]]:

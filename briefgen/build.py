@@ -32,6 +32,7 @@ from briefgen.workers import Parsed, Task, parse_all
 from briefgen.write import OutputSession, WriteReport, check_output_folder, read_marker
 
 Progress = Callable[[str, int, "int | None"], None]  # (stage, done, total or None)
+RACY_NS = 2_000_000_000  # a file modified this close to when it was read may change again unnoticed by its stat
 
 
 def _no_progress(stage: str, done: int, total: int | None) -> None:
@@ -57,12 +58,13 @@ class LoadedSite:
 
 @dataclass
 class BuildResult:
-    site: Site
+    briefings: int  # published
     output: Path
     report: WriteReport
     warnings: list[Problem] = field(default_factory=list)
     elapsed: float = 0.0
     parsed: int = 0  # content files parsed in this build (the others came from the cache)
+    unchanged: bool = False  # nothing to do: the site was already up to date
 
 
 def build_time() -> dt.datetime:
@@ -131,19 +133,34 @@ class _Loader:
         self._parse(tasks, sink, record_problems=False)
 
     def _unchanged(self, content_file: ContentFile, entry: SourceEntry | None) -> SourceEntry | None:
+        """The cached entry when the file still has the same bytes, else None.
+
+        Same size and modification time is trusted only for a file last modified well before it was read
+        (as git does): a file saved twice within the clock's resolution is compared by content."""
         if entry is None:
             return None
         try:
             stat = content_file.path.stat()
         except OSError:
             return None
-        return entry if (stat.st_mtime_ns, stat.st_size) == (entry.mtime_ns, entry.size) else None
+        same_stat = (stat.st_mtime_ns, stat.st_size) == (entry.mtime_ns, entry.size)
+        if same_stat and stat.st_mtime_ns < entry.recorded_ns - RACY_NS:
+            return entry
+        try:
+            unchanged = digest(content_file.path.read_bytes()) == entry.digest
+        except OSError:
+            return None
+        if not unchanged:
+            return None
+        refreshed = SourceEntry(stat.st_mtime_ns, stat.st_size, entry.digest, entry.value, time.time_ns())
+        self.fresh.append((content_file.shown, refreshed))
+        return refreshed
 
     def _parse(self, tasks: list[Task], sink: Callable[[Parsed], None] | None, record_problems: bool = True) -> None:
         for done, parsed in enumerate(parse_all(tasks, self.config, self.theme, self.options.jobs), 1):
             self.progress("parsing", done, len(tasks))
             entry = SourceEntry(parsed.mtime_ns, parsed.size, parsed.digest,
-                                (parsed.briefing, parsed.errors, parsed.warnings))
+                                (parsed.briefing, parsed.errors, parsed.warnings), parsed.recorded_ns)
             if record_problems:
                 self.entries[parsed.shown] = entry
                 self.fresh.append((parsed.shown, entry))
@@ -187,19 +204,21 @@ def build(config: SiteConfig, options: BuildOptions, progress: Progress = _no_pr
 class _ProductWriter:
     """Writes each freshly rendered briefing's page and record, and buffers its feed content for the cache."""
 
-    def __init__(self, session: OutputSession, cache: BuildCache, selection: Selection):
-        self.session, self.cache, self.selection = session, cache, selection
-        self.entries: dict[str, str] = {}
+    def __init__(self, session: OutputSession, cache: BuildCache, selection: Selection, links: LinkChecker):
+        self.session, self.cache, self.selection, self.links = session, cache, selection, links
+        self.entries: dict[str, bytes] = {}
 
     def __call__(self, parsed: Parsed) -> None:
-        briefing = parsed.briefing
+        briefing, made = parsed.briefing, parsed.products
         if briefing is None or not is_published(briefing, self.selection):
             return
-        self.entries[parsed.digest] = parsed.products.entry_html
-        for path, data, kind in _own_outputs(briefing, parsed.products.page, parsed.products.record):
+        self.entries[parsed.digest] = made.entry
+        page, record = _own_outputs(briefing)
+        for (path, kind), data, urls in ((page, made.page, made.page_links), (record, made.record, made.record_links)):
             if not self.session.has(path):  # two files with one slug: collect() reports it
                 self.session.put(path, data, kind, _own_fingerprint(self.cache.build_key, path, parsed.digest),
                                  briefing.source)
+                self.links.add(path, urls, briefing.source)
         if len(self.entries) >= 500:
             self.flush()
 
@@ -208,23 +227,59 @@ class _ProductWriter:
         self.entries.clear()
 
 
-def _own_outputs(briefing: Briefing, page: bytes = b"", record: bytes = b"") -> tuple[tuple[str, bytes, str], ...]:
-    return ((output_file(briefing_route(briefing.slug)), page, "page"),
-            (f"api/briefings/{briefing.slug}.json", record, "data"))
+def _own_outputs(briefing: Briefing) -> tuple[tuple[str, str], tuple[str, str]]:
+    """(path, kind) of a briefing's page and of its JSON record."""
+    return ((output_file(briefing_route(briefing.slug)), "page"), (f"api/briefings/{briefing.slug}.json", "data"))
 
 
 def _own_fingerprint(key: str, path: str, source_digest: str) -> str:
     return digest(key, path, source_digest)
 
 
+def _state(options: BuildOptions, files: Iterable[tuple[str, int, int]]) -> str:
+    """What a build's result depends on besides the build key: the flags and every content file's stat."""
+    return digest(repr((options.include_drafts, options.include_future, options.strict)),
+                  *sorted(f"{path}\0{mtime}\0{size}" for path, mtime, size in files))
+
+
+def _up_to_date(config: SiteConfig, options: BuildOptions, cache: BuildCache, marker: str,
+                started: float) -> BuildResult | None:
+    """The stored result when no content file changed since the last build and no briefing's date has come
+    since; None when there is work to do. Costs a directory walk and a query, no parsing."""
+    summary = cache.summary(marker)
+    if not summary:
+        return None
+    stats = cache.source_stats()
+    current = []
+    for content_file in discover(config.content_path, config.root, Problems()):
+        try:
+            stat = content_file.path.stat()
+        except OSError:
+            return None
+        known = stats.get(content_file.shown)
+        if known is None or (stat.st_mtime_ns, stat.st_size) != known[:2] or stat.st_mtime_ns >= known[2] - RACY_NS:
+            return None
+        current.append((content_file.shown, stat.st_mtime_ns, stat.st_size))
+    if summary.get("state") != _state(options, current) or build_time().timestamp() >= summary.get("until", 0):
+        return None
+    warnings = [Problem(**fields) for fields in summary.get("warnings", [])]
+    return BuildResult(briefings=summary["briefings"], output=config.output_path,
+                       report=WriteReport(counts=summary["counts"], kept=sum(summary["counts"].values())),
+                       warnings=warnings, elapsed=time.perf_counter() - started, unchanged=True)
+
+
 def _build(config: SiteConfig, options: BuildOptions, theme: Theme, cache: BuildCache, progress: Progress,
            in_place: bool, started: float) -> BuildResult:
-    previous = cache.outputs(read_marker(config.output_path))
+    marker = read_marker(config.output_path)
+    done = _up_to_date(config, options, cache, marker, started)
+    if done is not None:
+        return done
+    previous = cache.outputs(marker)
     links = LinkChecker(config.base_url, config.root)
-    session = OutputSession(config.output_path, previous, in_place=in_place, on_write=links.scan)
+    session = OutputSession(config.output_path, previous, in_place=in_place)
     try:
         loader = _Loader(config, options, cache, theme, progress)
-        products = _ProductWriter(session, cache, selection_for(options))
+        products = _ProductWriter(session, cache, selection_for(options), links)
         loaded = loader.load(render_all=not previous, sink=products)
         loaded.problems.raise_if_errors(strict=options.strict)
         _carry_over_or_render(loaded, loader, session, cache, products)
@@ -233,7 +288,7 @@ def _build(config: SiteConfig, options: BuildOptions, theme: Theme, cache: Build
                             entry_html=lambda b: cache.entries([loaded.digests[b.slug]])[loaded.digests[b.slug]])
         for done, planned in enumerate(plan_site(loaded.site, PageRenderer(config, theme), theme, inputs), 1):
             progress("writing", done, None)
-            _place(planned, session)
+            _place(planned, session, links)
         problems = links.problems(session.report.paths, session if session.removed_paths() else None)
         if problems:
             raise BuildFailed(problems)
@@ -243,12 +298,26 @@ def _build(config: SiteConfig, options: BuildOptions, theme: Theme, cache: Build
     except BaseException:
         session.abort()
         raise
-    cache.put_outputs(session.fingerprints, token, {"briefings": len(loaded.site.briefings)})
     cache.put_sources(loader.fresh, keep=set(loader.entries))
+    cache.put_outputs(session.fingerprints, token, {
+        "briefings": len(loaded.site.briefings),
+        "counts": report.counts,
+        "warnings": [dataclasses.asdict(warning) for warning in loaded.problems.warnings],
+        "state": _state(options, [(path, entry.mtime_ns, entry.size) for path, entry in loader.entries.items()]),
+        "until": _next_publication(loaded.briefings, options),
+    })
     cache.prune_entries(set(loaded.digests.values()))
-    return BuildResult(site=loaded.site, output=config.output_path, report=report,
+    return BuildResult(briefings=len(loaded.site.briefings), output=config.output_path, report=report,
                        warnings=loaded.problems.warnings, elapsed=time.perf_counter() - started,
                        parsed=loader.parsed)
+
+
+def _next_publication(briefings: list[Briefing], options: BuildOptions) -> float:
+    """When the next future-dated briefing comes due (a build then has work to do even if no file changed)."""
+    if options.include_future:
+        return float("inf")
+    now = build_time()
+    return min((b.date.timestamp() for b in briefings if b.date > now), default=float("inf"))
 
 
 def _carry_over_or_render(loaded: LoadedSite, loader: _Loader, session: OutputSession, cache: BuildCache,
@@ -259,11 +328,11 @@ def _carry_over_or_render(loaded: LoadedSite, loader: _Loader, session: OutputSe
     for briefing in loaded.site.briefings:
         own = loaded.digests[briefing.slug]
         outputs = _own_outputs(briefing)
-        if all(session.has(path) for path, _, _ in outputs):
+        if all(session.has(path) for path, _ in outputs):
             continue
-        fingerprints = [_own_fingerprint(cache.build_key, path, own) for path, _, _ in outputs]
-        if own in stored and all(session.can_keep(path, fp) for (path, _, _), fp in zip(outputs, fingerprints)):
-            for (path, _, kind), fp in zip(outputs, fingerprints):
+        fingerprints = [_own_fingerprint(cache.build_key, path, own) for path, _ in outputs]
+        if own in stored and all(session.can_keep(path, fp) for (path, _), fp in zip(outputs, fingerprints)):
+            for (path, kind), fp in zip(outputs, fingerprints):
                 session.keep(path, kind, fp, briefing.source)
         else:
             again.append(briefing)
@@ -271,8 +340,9 @@ def _carry_over_or_render(loaded: LoadedSite, loader: _Loader, session: OutputSe
         loader.rerender(again, products)
 
 
-def _place(planned: Planned, session: OutputSession) -> None:
-    if session.has(planned.path):
+def _place(planned: Planned, session: OutputSession, links: LinkChecker) -> None:
+    if session.has(planned.path) or session.keep(planned.path, planned.kind, planned.fingerprint):
         return
-    if not session.keep(planned.path, planned.kind, planned.fingerprint, planned.source):
-        session.put(planned.path, planned.make(), planned.kind, planned.fingerprint, planned.source)
+    data = planned.make()
+    session.put(planned.path, data, planned.kind, planned.fingerprint)
+    links.scan(planned.path, data)

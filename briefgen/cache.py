@@ -9,6 +9,7 @@ clean rebuild, never a wrong site.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import pickle
@@ -21,7 +22,7 @@ from typing import Any, Iterable
 from briefgen import __version__
 
 CACHE_DIR = ".briefgen-cache"
-SCHEMA = 1
+SCHEMA = 2
 
 
 def digest(*parts: bytes | str) -> str:
@@ -41,6 +42,7 @@ class SourceEntry:
     size: int
     digest: str
     value: Any  # the parse result (a briefing's metadata and its problems), as the build stored it
+    recorded_ns: int = 0  # when the file was read: a file changed in the same instant is checked by content
 
 
 class BuildCache:
@@ -61,20 +63,20 @@ class BuildCache:
                 db = sqlite3.connect(self.path, timeout=2, isolation_level=None)
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("PRAGMA synchronous=NORMAL")
-                db.executescript("""
-                    CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
-                    CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER,
-                                                        digest TEXT, value BLOB);
-                    CREATE TABLE IF NOT EXISTS entries (digest TEXT PRIMARY KEY, html BLOB);
-                    CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, fingerprint TEXT);
-                """)
+                db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
                 stored = dict(db.execute("SELECT key, value FROM meta"))
                 if stored.get("schema") != str(SCHEMA) or stored.get("build_key") != self.build_key:
-                    db.executescript("DELETE FROM sources; DELETE FROM entries; DELETE FROM outputs;"
-                                     "DELETE FROM meta;")
+                    db.executescript("DROP TABLE IF EXISTS sources; DROP TABLE IF EXISTS entries;"
+                                     "DROP TABLE IF EXISTS outputs; DELETE FROM meta;")
                     db.executemany("INSERT INTO meta VALUES (?, ?)",
                                    [("schema", str(SCHEMA)), ("build_key", self.build_key),
                                     ("version", __version__)])
+                db.executescript("""
+                    CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER,
+                                                        digest TEXT, value BLOB, recorded_ns INTEGER);
+                    CREATE TABLE IF NOT EXISTS entries (digest TEXT PRIMARY KEY, html BLOB);
+                    CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, fingerprint TEXT);
+                """)
                 return db
             except (sqlite3.Error, OSError):
                 if attempt == 0 and self.path.exists():
@@ -106,16 +108,28 @@ class BuildCache:
 
     def sources(self) -> dict[str, SourceEntry]:
         def read(db):
-            return {path: SourceEntry(mtime, size, file_digest, pickle.loads(value))
-                    for path, mtime, size, file_digest, value in db.execute("SELECT * FROM sources")}
-        return self._safely(read, {})
+            return {path: SourceEntry(mtime, size, file_digest, pickle.loads(value), recorded)
+                    for path, mtime, size, file_digest, value, recorded in db.execute("SELECT * FROM sources")}
+        # unpickling tens of thousands of small objects triggers the cycle collector over and over: pause it
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return self._safely(read, {})
+        finally:
+            if collecting:
+                gc.enable()
+
+    def source_stats(self) -> dict[str, tuple[int, int, int]]:
+        """path → (mtime_ns, size, recorded_ns), without loading what parsing gave."""
+        return self._safely(lambda db: {path: (mtime, size, recorded) for path, mtime, size, recorded in
+                                        db.execute("SELECT path, mtime_ns, size, recorded_ns FROM sources")}, {})
 
     def put_sources(self, entries: Iterable[tuple[str, SourceEntry]], keep: set[str]) -> None:
         def write(db):
             db.execute("BEGIN")
-            db.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?)",
-                           [(path, e.mtime_ns, e.size, e.digest, pickle.dumps(e.value, pickle.HIGHEST_PROTOCOL))
-                            for path, e in entries])
+            db.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?)",
+                           [(path, e.mtime_ns, e.size, e.digest, pickle.dumps(e.value, pickle.HIGHEST_PROTOCOL),
+                             e.recorded_ns) for path, e in entries])
             gone = [(path,) for (path,) in db.execute("SELECT path FROM sources") if path not in keep]
             db.executemany("DELETE FROM sources WHERE path = ?", gone)
             db.execute("COMMIT")
@@ -136,11 +150,11 @@ class BuildCache:
             return found
         return self._safely(read, {})
 
-    def put_entries(self, entries: dict[str, str]) -> None:
+    def put_entries(self, entries: dict[str, bytes]) -> None:
+        """Feed content by source digest, zlib-compressed UTF-8."""
         def write(db):
             db.execute("BEGIN")
-            db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?)",
-                           [(key, zlib.compress(html.encode("utf-8"), 6)) for key, html in entries.items()])
+            db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?)", entries.items())
             db.execute("COMMIT")
         if entries:
             self._safely(write)
@@ -166,6 +180,8 @@ class BuildCache:
         return self._safely(read, {})
 
     def put_outputs(self, fingerprints: dict[str, str], output_marker: str, summary: dict[str, Any]) -> None:
+        """The outputs of a build that has just been swapped in, and a summary for a later build with nothing
+        to do (its ``state`` and the time ``until`` which it holds)."""
         def write(db):
             db.execute("BEGIN")
             db.execute("DELETE FROM outputs")

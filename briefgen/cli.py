@@ -145,7 +145,7 @@ def build_command(config_path, output, base_url, drafts, future, strict, quiet, 
 def print_report(result: BuildResult, config: SiteConfig, verbose: bool) -> None:
     counts = result.report.counts
     rows = [
-        ("Briefings", len(result.site.briefings)),
+        ("Briefings", result.briefings),
         ("Pages", counts.get("page", 0)),
         ("Feeds", counts.get("feed", 0)),
         ("Data files", counts.get("data", 0)),
@@ -158,8 +158,13 @@ def print_report(result: BuildResult, config: SiteConfig, verbose: bool) -> None
     for label, value in rows:
         click.echo(f"  {label:<{width}}  {value:>6}")
     click.echo()
-    click.secho(f"Built {config.title!r} into {config.display(result.output)}/ in {result.elapsed * 1000:.0f} ms.",
-                fg="green")
+    if result.unchanged:
+        click.secho(f"{config.title!r} in {config.display(result.output)}/ is up to date "
+                    f"({result.elapsed * 1000:.0f} ms).", fg="green")
+    else:
+        click.secho(f"Built {config.title!r} into {config.display(result.output)}/ in {result.elapsed * 1000:.0f} ms "
+                    f"({result.parsed} parsed, {result.report.written} written, {result.report.kept} unchanged).",
+                    fg="green")
     if verbose:
         click.echo(f"Base URL: {config.base_url}")
         click.echo(f"Output: {result.output} ({result.report.bytes:,} bytes)")
@@ -234,7 +239,8 @@ def serve_command(config_path, port, drafts, future, quiet, verbose) -> None:
             click.secho("The last good site is still served; fix the file and save.", fg="red", err=True)
         elif not quiet:
             echo_problems(result.warnings, "warning", "yellow")
-            click.echo(f"Rebuilt {len(result.site.briefings)} briefings in {result.elapsed * 1000:.0f} ms.")
+            click.echo(f"Rebuilt {result.briefings} briefings in {result.elapsed * 1000:.0f} ms "
+                       f"({result.report.written} files written).")
 
     server = DevServer(Path(config_path or CONFIG_NAME), BuildOptions(include_drafts=drafts, include_future=future),
                        port=port, on_build=report)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,19 +28,30 @@ def discover(content_root: Path, site_root: Path, problems: Problems) -> list[Co
                                hint="create it, or set `content_dir` in briefgen.yaml"))
         return []
     root = content_root.resolve()
+    prefix = _shown(content_root, site_root)
     found = []
-    for path in sorted(content_root.rglob("*")):
-        relative = path.relative_to(content_root)
-        if any(part.startswith((".", "_")) for part in relative.parts):
-            continue
-        if path.suffix.lower() not in MARKDOWN_SUFFIXES or not path.is_file():
-            continue
-        if path.is_symlink() and not path.resolve().is_relative_to(root):
-            problems.warn(Problem(_shown(path, site_root), message="a symlink that leaves the content folder",
+    for relative, entry in _walk(str(content_root), ""):
+        path = Path(entry.path)
+        if entry.is_symlink() and not path.resolve().is_relative_to(root):
+            problems.warn(Problem(f"{prefix}/{relative}", message="a symlink that leaves the content folder",
                                   hint="skipped; copy the file into content/ instead"))
             continue
-        found.append(ContentFile(path=path, shown=_shown(path, site_root)))
-    return found
+        found.append(ContentFile(path=path, shown=f"{prefix}/{relative}"))
+    return sorted(found, key=lambda f: f.shown)
+
+
+def _walk(folder: str, relative: str):
+    """(relative path, entry) of every Markdown file, skipping names that start with "." or "_"."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name.startswith((".", "_")):
+                continue
+            name = f"{relative}{entry.name}"
+            if entry.is_dir():
+                if not entry.is_symlink() or Path(entry.path).resolve().is_dir():
+                    yield from _walk(entry.path, name + "/")
+            elif entry.name.lower().endswith(MARKDOWN_SUFFIXES) and entry.is_file():
+                yield name, entry
 
 
 def _shown(path: Path, site_root: Path) -> str:

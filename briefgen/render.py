@@ -40,7 +40,6 @@ class Planned:
     kind: str  # "page", "feed", "data", "static" or "meta"
     fingerprint: str  # changes whenever anything the bytes are made from changes
     make: Callable[[], bytes]
-    source: str = ""  # the content file it comes from, for messages
 
 
 @dataclass(frozen=True)
@@ -66,7 +65,12 @@ class PageRenderer:
     def __init__(self, config: SiteConfig, theme: Theme):
         self.config = config
         self.urls = Urls(config.base_url)
-        self.env = theme.environment()
+        cache = config.root / ".briefgen-cache" / "templates"
+        try:
+            cache.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            cache = None
+        self.env = theme.environment(cache)
         self.assets = theme.asset_paths()
         self.site_values = self._site_values()
 

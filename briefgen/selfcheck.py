@@ -20,60 +20,93 @@ from briefgen.errors import Problem
 if TYPE_CHECKING:
     from briefgen.write import OutputSession
 
-_HTML_URL = re.compile(rb"""\b(href|src|poster|srcset|content)=(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
+_HTML_URL = re.compile(rb"""\b(href|src|poster|srcset|content)=("[^"]*"|'[^']*')""", re.IGNORECASE)
 _SKIPPED_SCHEMES = ("mailto:", "tel:", "data:", "javascript:", "#")
 MAX_REPORTED = 50
+
+
+def links_in(path: str, data: bytes, base_url: str) -> tuple[str, ...]:
+    """The URLs a file links to: every link and asset of an HTML page; this site's URLs in feeds and data."""
+    if path.endswith(".html"):
+        urls = []
+        for attribute, value in _HTML_URL.findall(data):
+            text = value[1:-1].decode("utf-8", "replace")
+            attribute = attribute.lower()
+            if attribute == b"srcset":
+                urls.extend(candidate.split()[0] for candidate in text.split(",") if candidate.strip())
+            elif attribute != b"content" or text.startswith(base_url):  # <meta content>: only this site's URLs
+                urls.append(text.strip())
+        return tuple(urls)
+    if path.endswith((".xml", ".json", ".txt")):
+        own = re.escape(base_url.encode()) + rb"""[^\s"'<>\\]*"""
+        return tuple(match.decode("utf-8", "replace") for match in re.findall(own, data))
+    return ()
 
 
 @dataclass
 class LinkChecker:
     base_url: str  # absolute, ends with "/"
     root: Path | None = None  # the site folder, to find a broken link's line in its content file
-    found: list[tuple[str, str, str]] = field(default_factory=list)  # (output path, url, source file)
-    _own_urls: re.Pattern = field(init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        self._own_urls = re.compile(re.escape(self.base_url.encode()) + rb"""[^\s"'<>\\]*""")
+    # every distinct target (a path under the host) → where it was first met: (output path, url, source file)
+    targets: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    checked: set[str] = field(default_factory=set)  # output paths whose links were added
+    _resolved: dict[str, str | None] = field(default_factory=dict)
 
     @property
     def base_path(self) -> str:
         return urlsplit(self.base_url).path
 
     def scan(self, path: str, data: bytes, source: str = "") -> None:
-        """Remember the URLs a file the build writes contains."""
-        if path.endswith(".html"):
-            for attribute, _, value in _HTML_URL.findall(data):
-                for url in self._urls_of(attribute.decode().lower(), value.decode("utf-8", "replace")):
-                    self.found.append((path, url, source))
-        elif path.endswith((".xml", ".json", ".txt")):
-            for match in self._own_urls.findall(data):
-                self.found.append((path, match.decode("utf-8", "replace"), source))
+        self.add(path, links_in(path, data, self.base_url), source)
 
-    def _urls_of(self, attribute: str, value: str) -> list[str]:
-        if attribute == "srcset":
-            return [candidate.split()[0] for candidate in value.split(",") if candidate.strip()]
-        if attribute == "content":  # <meta content>: only URLs of this site
-            return [value] if value.startswith(self.base_url) else []
-        return [value.strip()]
+    def add(self, page: str, urls: tuple[str, ...], source: str = "") -> None:
+        """Remember the targets of a file's links (an HTML page's occurrence is preferred in messages)."""
+        self.checked.add(page)
+        for url in urls:
+            target = self._target(page, url)
+            if target is None:
+                continue
+            known = self.targets.get(target)
+            if known is None or (page.endswith(".html") and not known[0].endswith(".html")):
+                self.targets[target] = (page, url, source)
+
+    def _target(self, page: str, url: str) -> str | None:
+        """The path on this host a URL leads to, or None when it is not this site's business."""
+        if url in self._resolved:
+            return self._resolved[url]
+        relative = False
+        if not url or url.startswith(_SKIPPED_SCHEMES) or url.startswith("//"):
+            target = None
+        else:
+            parts = urlsplit(url)
+            if parts.scheme:
+                target = parts.path if parts.scheme in ("http", "https") and url.startswith(self.base_url) else None
+            elif parts.path.startswith("/"):
+                target = parts.path
+            elif not parts.path:
+                target = None  # "?query" or "#fragment" on the same page
+            else:
+                relative = True
+                page_dir = posixpath.dirname(self.base_path + page)
+                target = posixpath.normpath(posixpath.join(page_dir, parts.path)) + (
+                    "/" if parts.path.endswith("/") else "")
+        if not relative:
+            self._resolved[url] = target
+        return target
 
     def problems(self, written: set[str], carried_over: "OutputSession | None" = None) -> list[Problem]:
-        """Every target that leaves the base path or points at nothing, once each (as met on an HTML page,
-        which names its content file, when there is one), at most MAX_REPORTED of them.
+        """Every target that leaves the base path or points at nothing, once each, at most MAX_REPORTED.
 
         Files carried over from the last build were checked then; when that build wrote files this one does not,
         pass the session so that those files are read and checked again."""
         if carried_over is not None:
-            scanned = {page for page, _, _ in self.found}
-            for path in sorted(written - scanned):
+            for path in sorted(written - self.checked):
                 self.scan(path, carried_over.read(path))
         problems = []
-        reported: set[str] = set()
-        pages_first = sorted(self.found, key=lambda found: not found[0].endswith(".html"))
-        for page, url, source in pages_first:
-            target, verdict = self._verdict(page, url, written)
-            if verdict is None or target in reported:
+        for target, (page, url, source) in sorted(self.targets.items(), key=lambda item: item[1]):
+            verdict = self._verdict(target, written)
+            if verdict is None:
                 continue
-            reported.add(target)
             problems.append(Problem(source or page, self._line_of(source, url), None, None,
                                     f"the link {url} on {self.base_path}{page} {verdict}",
                                     "fix the link, or remove it"))
@@ -91,29 +124,12 @@ class LinkChecker:
         written = {url, "/" + url[len(self.base_path):] if url.startswith(self.base_path) else url}
         return next((number for number, line in enumerate(lines, 1) if any(w in line for w in written)), None)
 
-    def _verdict(self, page: str, url: str, written: set[str]) -> tuple[str, str | None]:
-        """(the path the URL leads to, what is wrong with it or None)."""
-        if not url or url.startswith(_SKIPPED_SCHEMES) or url.startswith("//"):
-            return url, None
-        parts = urlsplit(url)
-        if parts.scheme and parts.scheme not in ("http", "https"):
-            return url, None
-        if parts.scheme:
-            if not url.startswith(self.base_url):
-                return url, None  # another site (or another project site on the same host)
-            path = parts.path
-        elif parts.path.startswith("/"):
-            path = parts.path
-        elif not parts.path:
-            return url, None  # "?query" or "#fragment" on the same page
-        else:
-            page_dir = posixpath.dirname(self.base_path + page)
-            path = posixpath.normpath(posixpath.join(page_dir, parts.path)) + ("/" if parts.path.endswith("/") else "")
-        if not path.startswith(self.base_path):
-            return path, f"leaves the base path {self.base_path}"
-        if not _exists(unquote(path[len(self.base_path):]), written):
-            return path, "points at a missing file"
-        return path, None
+    def _verdict(self, target: str, written: set[str]) -> str | None:
+        if not target.startswith(self.base_path):
+            return f"leaves the base path {self.base_path}"
+        if not _exists(unquote(target[len(self.base_path):]), written):
+            return "points at a missing file"
+        return None
 
 
 def _exists(relative: str, written: set[str]) -> bool:

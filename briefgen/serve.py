@@ -118,24 +118,41 @@ class DevServer:
                 self._listeners.remove(listener)
 
     def watched_paths(self) -> list[Path]:
+        """The site folder, and the theme's folders when they live elsewhere (a theme path, the built-in one)."""
         root = self.config.root
-        paths = [self.config.config_path, self.config.content_path, root / "templates", root / "static"]
+        paths = [root]
         try:
-            paths += list(load_theme(root, self.config.theme).folders)
+            paths += [folder for folder in load_theme(root, self.config.theme).folders
+                      if not folder.resolve().is_relative_to(root.resolve())]
         except BriefgenError:
             pass
-        unique = []
-        for path in paths:
-            if path.exists() and path not in unique:
-                unique.append(path)
-        return unique
+        return paths
+
+    def _ignored(self, path: str) -> bool:
+        """Changes that are not the site's: the build cache, the output folder, hidden and editor files."""
+        resolved = Path(path)
+        name = resolved.name
+        if name.startswith(".") or name.endswith(("~", ".swp", ".tmp")):
+            return True
+        for folder in (self.config.root / ".briefgen-cache", load_config_output(self.config_path)):
+            if folder is not None and resolved.is_relative_to(folder):
+                return True
+        return False
 
     def _watch(self) -> None:
-        while not self._stop.is_set():
-            for _changes in watchfiles.watch(*self.watched_paths(), stop_event=self._stop, debounce=50, step=20,
-                                             rust_timeout=500, yield_on_timeout=False):
-                self.rebuild()
-                break  # the watched paths may have changed (a new theme, a new templates folder)
+        changes = watchfiles.watch(*self.watched_paths(), stop_event=self._stop, debounce=50, step=20,
+                                   rust_timeout=500, yield_on_timeout=False,
+                                   watch_filter=lambda change, path: not self._ignored(path))
+        for _batch in changes:
+            self.rebuild()
+
+
+def load_config_output(config_path: Path) -> Path | None:
+    """Where ``briefgen build`` writes, so that its output is not taken for a change to the site."""
+    try:
+        return load_config(config_path).output_path
+    except BriefgenError:
+        return None
 
 
 def _handler_for(server: DevServer) -> type[http.server.BaseHTTPRequestHandler]:

@@ -38,7 +38,7 @@ class Theme:
     folders: tuple[Path, ...]  # most specific first: site overrides, chosen theme, built-in default
     static_files: tuple[StaticFile, ...]
 
-    def environment(self) -> jinja2.Environment:
+    def environment(self, bytecode_cache: Path | None = None) -> jinja2.Environment:
         default = builtin_theme()
         loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader([str(f) for f in self.folders])]
         if default is not None:
@@ -50,6 +50,7 @@ class Theme:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            bytecode_cache=jinja2.FileSystemBytecodeCache(str(bytecode_cache)) if bytecode_cache else None,
         )
 
     def fingerprint(self) -> str:

@@ -8,6 +8,8 @@ content). Small batches run in this process, where starting workers would cost m
 from __future__ import annotations
 
 import os
+import time
+import zlib
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -19,8 +21,9 @@ from briefgen.errors import Problem, Problems
 from briefgen.markdown import MarkdownRenderer
 from briefgen.model import Briefing
 from briefgen.parse import ParseContext, parse_briefing
-from briefgen.render import BriefingProducts, PageRenderer
+from briefgen.render import PageRenderer
 from briefgen.sections import SectionClassifier
+from briefgen.selfcheck import links_in
 from briefgen.theme import Theme
 
 POOL_THRESHOLD = 48  # fewer files than this are parsed in this process
@@ -36,15 +39,28 @@ class Task:
 
 
 @dataclass(frozen=True)
+class Rendered:
+    """A briefing's products, ready to write: its page and record, with the links they contain (found here,
+    in the worker), and its feed content, compressed for the cache."""
+
+    page: bytes
+    record: bytes
+    entry: bytes  # zlib-compressed UTF-8
+    page_links: tuple[str, ...]
+    record_links: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Parsed:
     shown: str
     mtime_ns: int
     size: int
     digest: str
+    recorded_ns: int  # when the file was read
     briefing: Briefing | None  # metadata only: lead and section bodies removed
     errors: tuple[Problem, ...]
     warnings: tuple[Problem, ...]
-    products: BriefingProducts | None
+    products: Rendered | None
 
 
 class _Worker:
@@ -57,18 +73,23 @@ class _Worker:
         self.renderer = PageRenderer(config, theme) if theme is not None else None
 
     def run(self, task: Task) -> Parsed:
+        recorded = time.time_ns()
         try:
             stat = task.path.stat()
             raw = task.path.read_bytes()
         except OSError as exc:
             problem = Problem(task.shown, message=f"cannot read the file: {exc.strerror}", hint="check its permissions")
-            return Parsed(task.shown, 0, 0, "", None, (problem,), (), None)
+            return Parsed(task.shown, 0, 0, "", 0, None, (problem,), (), None)
         problems = Problems()
         briefing = parse_briefing(raw, task.shown, task.stem, self.context, problems)
         products = None
         if briefing is not None and task.render and self.renderer is not None:
-            products = self.renderer.briefing_products(briefing)
-        return Parsed(task.shown, stat.st_mtime_ns, stat.st_size, digest(raw),
+            made = self.renderer.briefing_products(briefing)
+            base_url = self.renderer.config.base_url
+            products = Rendered(page=made.page, record=made.record, entry=zlib.compress(made.entry_html.encode(), 6),
+                                page_links=links_in(".html", made.page, base_url),
+                                record_links=links_in(".json", made.record, base_url))
+        return Parsed(task.shown, stat.st_mtime_ns, stat.st_size, digest(raw), recorded,
                       strip_bodies(briefing) if briefing is not None else None,
                       tuple(problems.errors), tuple(problems.warnings), products)
 

@@ -19,8 +19,8 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
-from typing import Callable, Iterable
+from pathlib import Path
+from typing import Iterable
 
 from briefgen.errors import BuildFailed, Problem
 
@@ -69,12 +69,10 @@ def read_marker(output: Path) -> str:
 
 
 class OutputSession:
-    def __init__(self, output: Path, previous: dict[str, str], *, in_place: bool = False,
-                 on_write: Callable[[str, bytes, str], None] | None = None):
+    def __init__(self, output: Path, previous: dict[str, str], *, in_place: bool = False):
         self.output = output.resolve()
         self.previous = previous  # path → fingerprint of the last build (empty: nothing can be reused)
         self.in_place = in_place
-        self.on_write = on_write
         self.report = WriteReport()
         self.fingerprints: dict[str, str] = {}
         self._folded: set[str] = set()
@@ -86,7 +84,8 @@ class OutputSession:
             _remove_leftovers(self.output)
             self.target = Path(tempfile.mkdtemp(prefix=_TEMP_PREFIX + self.output.name + "-",
                                                 dir=self.output.parent))
-        self._dirs: set[Path] = {self.target}
+        self._output, self._target = str(self.output), str(self.target)
+        self._dirs: set[str] = {self._target}
 
     # ---- adding files -----------------------------------------------------------------------------------
 
@@ -96,31 +95,31 @@ class OutputSession:
     def put(self, path: str, data: bytes, kind: str, fingerprint: str, source: str = "") -> None:
         """New bytes for ``path``."""
         target = self._claim(path, kind, fingerprint, source)
-        if self.in_place and self.previous.get(path) == fingerprint and target.is_file():
+        if self.in_place and self.previous.get(path) == fingerprint and os.path.isfile(target):
             self.report.kept += 1
             return
         self._ensure_parent(target)
         if self.in_place:
-            temporary = target.with_name(f".{target.name}.briefgen-new")
-            temporary.write_bytes(data)
+            temporary = f"{target}.briefgen-new"
+            with open(temporary, "wb") as handle:
+                handle.write(data)
             os.replace(temporary, target)
         else:
-            target.write_bytes(data)
+            with open(target, "wb") as handle:
+                handle.write(data)
         self.report.written += 1
         self.report.bytes += len(data)
-        if self.on_write is not None:
-            self.on_write(path, data, source)
 
     def can_keep(self, path: str, fingerprint: str) -> bool:
         """Whether the previous build's file has this fingerprint and is still there."""
         return (self.previous.get(path) == fingerprint
-                and self.output.joinpath(*safe_relative_path(path).parts).is_file())
+                and os.path.isfile(os.path.join(self._output, safe_relative_path(path))))
 
     def keep(self, path: str, kind: str, fingerprint: str, source: str = "") -> bool:
         """Carry the previous build's file over when its fingerprint is unchanged; False when it cannot."""
         if not self.can_keep(path, fingerprint):
             return False
-        current = self.output.joinpath(*safe_relative_path(path).parts)
+        current = os.path.join(self._output, path)
         target = self._claim(path, kind, fingerprint, source)
         if not self.in_place:
             self._ensure_parent(target)
@@ -131,9 +130,8 @@ class OutputSession:
         self.report.kept += 1
         return True
 
-    def _claim(self, path: str, kind: str, fingerprint: str, source: str) -> Path:
-        relative = safe_relative_path(path)
-        key = relative.as_posix()
+    def _claim(self, path: str, kind: str, fingerprint: str, source: str) -> str:
+        key = safe_relative_path(path)
         folded = key.casefold()  # case-insensitive file systems (macOS, Windows) would merge such paths
         if folded in self._folded:
             raise BuildFailed([Problem(source or path, message=f"two outputs were generated for {path}",
@@ -142,12 +140,12 @@ class OutputSession:
         self.fingerprints[key] = fingerprint
         self.report.paths.add(key)
         self.report.counts[kind] = self.report.counts.get(kind, 0) + 1
-        return self.target.joinpath(*relative.parts)
+        return os.path.join(self._target, key)
 
-    def _ensure_parent(self, target: Path) -> None:
-        parent = target.parent
+    def _ensure_parent(self, target: str) -> None:
+        parent = os.path.dirname(target)
         if parent not in self._dirs:
-            parent.mkdir(parents=True, exist_ok=True)
+            os.makedirs(parent, exist_ok=True)
             self._dirs.add(parent)
 
     # ---- finishing --------------------------------------------------------------------------------------
@@ -156,7 +154,8 @@ class OutputSession:
         return set(self.previous) - set(self.fingerprints)
 
     def read(self, path: str) -> bytes:
-        return self.target.joinpath(*safe_relative_path(path).parts).read_bytes()
+        with open(os.path.join(self._target, safe_relative_path(path)), "rb") as handle:
+            return handle.read()
 
     def commit(self, token: str) -> WriteReport:
         """Write the marker and make the new site the site."""
@@ -166,7 +165,7 @@ class OutputSession:
         if self.in_place:
             for path in sorted(self.removed_paths()):
                 try:
-                    self.output.joinpath(*safe_relative_path(path).parts).unlink()
+                    os.unlink(os.path.join(self._output, safe_relative_path(path)))
                 except OSError:
                     pass
         else:
@@ -178,14 +177,15 @@ class OutputSession:
             shutil.rmtree(self.target, ignore_errors=True)
 
 
-def safe_relative_path(path: str) -> PurePosixPath:
-    """A path that stays inside the output folder, or a clear error."""
-    pure = PurePosixPath(path)
-    if (not path or "\x00" in path or pure.is_absolute() or any(part in ("..", "", ".") for part in pure.parts)
-            or any(len(part.encode("utf-8", "surrogatepass")) > 255 for part in pure.parts)):
+def safe_relative_path(path: str) -> str:
+    """A relative path that stays inside the output folder (returned as it is), or a clear error."""
+    parts = path.split("/")
+    if (not path or "\x00" in path or "\\" in path or path.startswith("/")
+            or any(part in ("..", "", ".") for part in parts)
+            or any(len(part.encode("utf-8", "surrogatepass")) > 255 for part in parts)):
         raise BuildFailed([Problem(repr(path), message="an output path would leave the output folder",
                                    hint="use plain names for slugs, tags and files")])
-    return pure
+    return path
 
 
 def _swap(staging: Path, output: Path, large: bool) -> None:
