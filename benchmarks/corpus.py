@@ -57,7 +57,7 @@ def briefing(index: int, rng: random.Random, start: dt.datetime) -> tuple[str, s
     lines = [
         "---",
         f"title: \"Briefing {index}: {sentence(rng, 6)[:-1]}\"",
-        f"date: {when.isoformat(timespec='minutes')}",
+        f"date: {when.isoformat(timespec='seconds')}",
         f"tags: [{', '.join(tags)}]",
         f"regions: [{', '.join(regions)}]",
         f"actors: [{', '.join(people[:2])}]",

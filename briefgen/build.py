@@ -29,7 +29,7 @@ from briefgen.selfcheck import LinkChecker
 from briefgen.theme import Theme, load_theme
 from briefgen.urls import briefing_route, output_file
 from briefgen.workers import Parsed, Task, parse_all
-from briefgen.write import OutputSession, WriteReport, check_output_folder, read_marker
+from briefgen.write import OutputSession, WriteReport, check_output_folder, read_marker, spare_path
 
 Progress = Callable[[str, int, "int | None"], None]  # (stage, done, total or None)
 RACY_NS = 2_000_000_000  # a file modified this close to when it was read may change again unnoticed by its stat
@@ -104,8 +104,12 @@ class _Loader:
         self.fresh: list[tuple[str, SourceEntry]] = []
         self.parsed = 0
 
-    def load(self, render_all: bool, sink: Callable[[Parsed], None] | None) -> LoadedSite:
-        files = discover(self.config.content_path, self.config.root, self.problems)
+    def load(self, render_all: bool, sink: Callable[[Parsed], None] | None,
+             files: list[ContentFile] | None = None) -> LoadedSite:
+        """Parse or reuse every content file (``files``: already discovered, with their problems in
+        ``self.problems``)."""
+        if files is None:
+            files = discover(self.config.content_path, self.config.root, self.problems)
         cached = self.cache.sources()
         tasks = []
         for content_file in files:
@@ -182,6 +186,20 @@ def load_site(config: SiteConfig, options: BuildOptions, progress: Progress = _n
         cache.close()
 
 
+def clean(config: SiteConfig) -> list[Path]:
+    """Remove the cache folder, the output folder (only if briefgen made it) and its spare."""
+    import shutil
+
+    from briefgen.write import MARKER
+    removed = []
+    output = config.output_path
+    for folder in (config.root / CACHE_DIR, spare_path(output), output):
+        if folder.is_dir() and (folder.name == CACHE_DIR or (folder / MARKER).exists()):
+            shutil.rmtree(folder)
+            removed.append(folder)
+    return removed
+
+
 # ---- building -------------------------------------------------------------------------------------------------
 
 
@@ -243,7 +261,7 @@ def _state(options: BuildOptions, files: Iterable[tuple[str, int, int]]) -> str:
 
 
 def _up_to_date(config: SiteConfig, options: BuildOptions, cache: BuildCache, marker: str,
-                started: float) -> BuildResult | None:
+                files: list[ContentFile], started: float) -> BuildResult | None:
     """The stored result when no content file changed since the last build and no briefing's date has come
     since; None when there is work to do. Costs a directory walk and a query, no parsing."""
     summary = cache.summary(marker)
@@ -251,7 +269,7 @@ def _up_to_date(config: SiteConfig, options: BuildOptions, cache: BuildCache, ma
         return None
     stats = cache.source_stats()
     current = []
-    for content_file in discover(config.content_path, config.root, Problems()):
+    for content_file in files:
         try:
             stat = content_file.path.stat()
         except OSError:
@@ -271,16 +289,21 @@ def _up_to_date(config: SiteConfig, options: BuildOptions, cache: BuildCache, ma
 def _build(config: SiteConfig, options: BuildOptions, theme: Theme, cache: BuildCache, progress: Progress,
            in_place: bool, started: float) -> BuildResult:
     marker = read_marker(config.output_path)
-    done = _up_to_date(config, options, cache, marker, started)
+    discovery = Problems()
+    files = discover(config.content_path, config.root, discovery)
+    done = _up_to_date(config, options, cache, marker, files, started)
     if done is not None:
         return done
     previous = cache.outputs(marker)
+    spare_marker = read_marker(spare_path(config.output_path))
+    spare = cache.outputs(spare_marker, "spare")
     links = LinkChecker(config.base_url, config.root)
-    session = OutputSession(config.output_path, previous, in_place=in_place)
+    session = OutputSession(config.output_path, previous, spare=spare, in_place=in_place)
     try:
         loader = _Loader(config, options, cache, theme, progress)
+        loader.problems.extend(discovery)
         products = _ProductWriter(session, cache, selection_for(options), links)
-        loaded = loader.load(render_all=not previous, sink=products)
+        loaded = loader.load(render_all=not previous, sink=products, files=files)
         loaded.problems.raise_if_errors(strict=options.strict)
         _carry_over_or_render(loaded, loader, session, cache, products)
         products.flush()
@@ -299,7 +322,8 @@ def _build(config: SiteConfig, options: BuildOptions, theme: Theme, cache: Build
         session.abort()
         raise
     cache.put_sources(loader.fresh, keep=set(loader.entries))
-    cache.put_outputs(session.fingerprints, token, {
+    kept_aside = None if in_place else (previous, marker)  # the site just replaced is now the spare
+    cache.put_outputs((session.fingerprints, token), kept_aside, {
         "briefings": len(loaded.site.briefings),
         "counts": report.counts,
         "warnings": [dataclasses.asdict(warning) for warning in loaded.problems.warnings],

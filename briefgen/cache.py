@@ -22,15 +22,17 @@ from typing import Any, Iterable
 from briefgen import __version__
 
 CACHE_DIR = ".briefgen-cache"
-SCHEMA = 2
+SCHEMA = 3
 
 
 def digest(*parts: bytes | str) -> str:
+    """A short hash of the parts (text parts are joined with a separator that never occurs in them)."""
     hasher = hashlib.blake2b(digest_size=16)
     for part in parts:
-        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
-        hasher.update(len(data).to_bytes(8, "little"))
-        hasher.update(data)
+        if isinstance(part, str):
+            hasher.update(part.encode("utf-8", "surrogatepass") + b"\x00\x1f")
+        else:
+            hasher.update(len(part).to_bytes(8, "little") + part)
     return hasher.hexdigest()
 
 
@@ -75,7 +77,8 @@ class BuildCache:
                     CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER,
                                                         digest TEXT, value BLOB, recorded_ns INTEGER);
                     CREATE TABLE IF NOT EXISTS entries (digest TEXT PRIMARY KEY, html BLOB);
-                    CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, fingerprint TEXT);
+                    CREATE TABLE IF NOT EXISTS outputs (tree TEXT, path TEXT, fingerprint TEXT,
+                                                        PRIMARY KEY (tree, path));
                 """)
                 return db
             except (sqlite3.Error, OSError):
@@ -170,35 +173,39 @@ class BuildCache:
 
     # ---- outputs ----------------------------------------------------------------------------------------
 
-    def outputs(self, output_marker: str) -> dict[str, str]:
-        """Fingerprints of the last build's outputs, if the output folder is still that build's."""
+    def outputs(self, marker: str, tree: str = "site") -> dict[str, str]:
+        """Fingerprints of the files of ``tree`` ("site" or "spare"), if the folder's marker is still the one
+        recorded with them."""
         def read(db):
-            row = db.execute("SELECT value FROM meta WHERE key = 'output_marker'").fetchone()
-            if row is None or row[0] != output_marker:
+            row = db.execute("SELECT value FROM meta WHERE key = ?", (f"{tree}_marker",)).fetchone()
+            if row is None or row[0] != marker or not marker:
                 return {}
-            return dict(db.execute("SELECT path, fingerprint FROM outputs"))
+            return dict(db.execute("SELECT path, fingerprint FROM outputs WHERE tree = ?", (tree,)))
         return self._safely(read, {})
 
-    def put_outputs(self, fingerprints: dict[str, str], output_marker: str, summary: dict[str, Any]) -> None:
-        """The outputs of a build that has just been swapped in, and a summary for a later build with nothing
-        to do (its ``state`` and the time ``until`` which it holds)."""
+    def put_outputs(self, site: tuple[dict[str, str], str], spare: tuple[dict[str, str], str] | None,
+                    summary: dict[str, Any]) -> None:
+        """The (fingerprints, marker) of a site that has just been swapped in and of the spare beside it, and a
+        summary for a later build with nothing to do."""
         def write(db):
             db.execute("BEGIN")
             db.execute("DELETE FROM outputs")
-            db.executemany("INSERT INTO outputs VALUES (?, ?)", fingerprints.items())
-            db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
-                           [("output_marker", output_marker), ("summary", json.dumps(summary))])
+            for tree, (fingerprints, marker) in (("site", site), ("spare", spare or ({}, ""))):
+                db.executemany("INSERT INTO outputs VALUES (?, ?, ?)",
+                               ((tree, path, fp) for path, fp in fingerprints.items()))
+                db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (f"{tree}_marker", marker))
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('summary', ?)", (json.dumps(summary),))
             db.execute("COMMIT")
         self._safely(write)
 
     def forget_outputs(self) -> None:
         """Before the output folder changes: if the build dies now, no stale fingerprint survives."""
-        self._safely(lambda db: db.execute("DELETE FROM meta WHERE key = 'output_marker'"))
+        self._safely(lambda db: db.execute("DELETE FROM meta WHERE key IN ('site_marker', 'spare_marker')"))
 
     def summary(self, output_marker: str) -> dict[str, Any] | None:
         def read(db):
-            rows = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('output_marker', 'summary')"))
-            if rows.get("output_marker") != output_marker or "summary" not in rows:
+            rows = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('site_marker', 'summary')"))
+            if rows.get("site_marker") != output_marker or "summary" not in rows:
                 return None
             return json.loads(rows["summary"])
         return self._safely(read)

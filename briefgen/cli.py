@@ -121,9 +121,11 @@ def main(context: click.Context) -> None:
 @click.option("--drafts", is_flag=True, help="Include briefings marked `draft: true`.")
 @click.option("--future", is_flag=True, help="Include briefings dated in the future.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--no-cache", is_flag=True, help="Ignore and keep no build cache: parse and render everything.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), help="Worker processes (default: one per core).")
 @verbosity_options
 @user_errors
-def build_command(config_path, output, base_url, drafts, future, strict, quiet, verbose) -> None:
+def build_command(config_path, output, base_url, drafts, future, strict, no_cache, jobs, quiet, verbose) -> None:
     """Build the site into the output folder (site/ by default).
 
     Example: briefgen build --base-url https://user.github.io/briefings/
@@ -131,8 +133,8 @@ def build_command(config_path, output, base_url, drafts, future, strict, quiet, 
     config = load(config_path, base_url, output)
     progress = Progress(enabled=not quiet and sys.stderr.isatty())
     try:
-        result = build(config, BuildOptions(include_drafts=drafts, include_future=future, strict=strict),
-                       progress=progress)
+        result = build(config, BuildOptions(include_drafts=drafts, include_future=future, strict=strict,
+                                            use_cache=not no_cache, jobs=jobs), progress=progress)
     except BuildFailed as failure:
         progress.finish()
         fail(failure.problems, "Build", KEPT)
@@ -168,6 +170,23 @@ def print_report(result: BuildResult, config: SiteConfig, verbose: bool) -> None
     if verbose:
         click.echo(f"Base URL: {config.base_url}")
         click.echo(f"Output: {result.output} ({result.report.bytes:,} bytes)")
+
+
+@main.command("clean")
+@config_option
+@verbosity_options
+@user_errors
+def clean_command(config_path, quiet, verbose) -> None:
+    """Remove the build cache and the output folder, so that the next build starts from nothing.
+
+    Example: briefgen clean && briefgen build
+    """
+    from briefgen.build import clean
+
+    config = load(config_path)
+    for removed in clean(config):
+        if not quiet:
+            click.echo(f"  removed {config.display(removed)}")
 
 
 # ---- init and new -------------------------------------------------------------------------------------------

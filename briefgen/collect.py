@@ -27,11 +27,11 @@ def is_published(briefing: Briefing, selection: Selection) -> bool:
         return False
     if selection.include_future or selection.now is None:
         return True
-    return briefing.date <= selection.now
+    return briefing.timestamp <= selection.now.timestamp()
 
 
 def newest_first(briefings) -> tuple[Briefing, ...]:
-    return tuple(sorted(briefings, key=lambda b: (-b.date.timestamp(), b.slug)))
+    return tuple(sorted(briefings, key=lambda b: (-b.timestamp, b.slug)))
 
 
 TAXONOMIES = ("tags", "regions")

@@ -96,6 +96,15 @@ class Briefing:
     def last_modified(self) -> dt.datetime:
         return self.updated or self.date
 
+    @property
+    def timestamp(self) -> float:
+        """``date`` as seconds since the epoch, computed once (sorting thousands of aware dates is slow)."""
+        cached = self.__dict__.get("_timestamp")
+        if cached is None:
+            cached = self.date.timestamp()
+            object.__setattr__(self, "_timestamp", cached)
+        return cached
+
 
 @dataclass(frozen=True)
 class Term:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
 _ROOT_RELATIVE = re.compile(r"""(?P<lead>\b(?:href|src|poster|cite)=(?P<quote>["']))/(?!/)""", re.IGNORECASE)
+_PLAIN_ROUTE = re.compile(r"[A-Za-z0-9/#?=&%.~_:-]*")
 _SRCSET = re.compile(r"""(?P<lead>\bsrcset=(?P<quote>["']))(?P<value>.*?)(?P=quote)""", re.IGNORECASE | re.DOTALL)
 
 
@@ -24,7 +25,10 @@ class Urls:
 
     def path(self, route: str) -> str:
         """Root-relative URL with the base path (works from any page depth, and from 404.html)."""
-        return self.base_path + quote(route.lstrip("/"), safe="/#?=&%.~-_:")
+        route = route.lstrip("/")
+        if not _PLAIN_ROUTE.fullmatch(route):  # most routes need no escaping: skip the slow quote()
+            route = quote(route, safe="/#?=&%.~-_:")
+        return self.base_path + route
 
     def absolute(self, route: str) -> str:
         parts = urlsplit(self.base_url)

@@ -96,8 +96,10 @@ class _Worker:
 
 def strip_bodies(briefing: Briefing) -> Briefing:
     """The briefing without its HTML and text bodies: what listings, feeds and the index need."""
-    return replace(briefing, lead_html="", lead_text="",
+    meta = replace(briefing, lead_html="", lead_text="",
                    sections=tuple(replace(section, html="", text="") for section in briefing.sections))
+    meta.timestamp  # computed here, in the worker, and kept with the cached metadata
+    return meta
 
 
 _process_worker: _Worker | None = None  # one per worker process, set by the pool's initializer

@@ -68,22 +68,42 @@ def read_marker(output: Path) -> str:
     return next((line.split(":", 1)[1].strip() for line in lines if line.startswith("build:")), "")
 
 
+def spare_path(output: Path) -> Path:
+    """Where the previous build's site waits to become the next one."""
+    return output.parent / f".{output.name}.briefgen-spare"
+
+
 class OutputSession:
-    def __init__(self, output: Path, previous: dict[str, str], *, in_place: bool = False):
+    """One build's writing. Three ways to get the new site into place:
+
+    - *spare* (an incremental build): the build before last's site, kept beside the output with known
+      fingerprints, is brought up to date file by file and swapped in: only changed files are touched;
+    - *staging* (a first build, or no usable spare): a fresh folder, unchanged files hard-linked from the site;
+    - *in place* (the development server): the output folder itself, each changed file replaced atomically.
+    In the first two, the site being replaced becomes the next spare.
+    """
+
+    def __init__(self, output: Path, previous: dict[str, str], *, spare: dict[str, str] | None = None,
+                 in_place: bool = False):
         self.output = output.resolve()
-        self.previous = previous  # path → fingerprint of the last build (empty: nothing can be reused)
+        self.previous = previous  # path → fingerprint of the files in the output folder now
         self.in_place = in_place
         self.report = WriteReport()
         self.fingerprints: dict[str, str] = {}
         self._folded: set[str] = set()
         self.output.parent.mkdir(parents=True, exist_ok=True)
+        self.spare = spare_path(self.output)
         if in_place:
-            self.target = self.output
+            self.mode, self.target, self.present = "in place", self.output, previous
             self.target.mkdir(exist_ok=True)
         else:
             _remove_leftovers(self.output)
-            self.target = Path(tempfile.mkdtemp(prefix=_TEMP_PREFIX + self.output.name + "-",
-                                                dir=self.output.parent))
+            if spare and self.spare.is_dir():
+                self.mode, self.target, self.present = "spare", self.spare, spare
+            else:
+                self.mode, self.present = "staging", {}
+                self.target = Path(tempfile.mkdtemp(prefix=_TEMP_PREFIX + self.output.name + "-",
+                                                    dir=self.output.parent))
         self._output, self._target = str(self.output), str(self.target)
         self._dirs: set[str] = {self._target}
 
@@ -95,40 +115,49 @@ class OutputSession:
     def put(self, path: str, data: bytes, kind: str, fingerprint: str, source: str = "") -> None:
         """New bytes for ``path``."""
         target = self._claim(path, kind, fingerprint, source)
-        if self.in_place and self.previous.get(path) == fingerprint and os.path.isfile(target):
+        if self.present.get(path) == fingerprint and os.path.isfile(target):
             self.report.kept += 1
             return
         self._ensure_parent(target)
-        if self.in_place:
+        if self.mode == "staging":
+            with open(target, "wb") as handle:
+                handle.write(data)
+        else:  # never write through an existing file: it may be shared with the live site
             temporary = f"{target}.briefgen-new"
             with open(temporary, "wb") as handle:
                 handle.write(data)
             os.replace(temporary, target)
-        else:
-            with open(target, "wb") as handle:
-                handle.write(data)
         self.report.written += 1
         self.report.bytes += len(data)
 
     def can_keep(self, path: str, fingerprint: str) -> bool:
-        """Whether the previous build's file has this fingerprint and is still there."""
+        """Whether a file with this fingerprint already exists, in the folder being written (the spare, whose
+        files are briefgen's own, is trusted without a look) or in the site."""
+        if self.present.get(path) == fingerprint:
+            return self.mode == "spare" or os.path.isfile(os.path.join(self._target, safe_relative_path(path)))
         return (self.previous.get(path) == fingerprint
                 and os.path.isfile(os.path.join(self._output, safe_relative_path(path))))
 
     def keep(self, path: str, kind: str, fingerprint: str, source: str = "") -> bool:
-        """Carry the previous build's file over when its fingerprint is unchanged; False when it cannot."""
+        """Carry an unchanged file over instead of rendering it; False when there is none to carry."""
         if not self.can_keep(path, fingerprint):
             return False
-        current = os.path.join(self._output, path)
+        in_target = self.present.get(path) == fingerprint
         target = self._claim(path, kind, fingerprint, source)
-        if not self.in_place:
-            self._ensure_parent(target)
-            try:
-                os.link(current, target)
-            except OSError:
-                shutil.copy2(current, target)
+        if not in_target:
+            self._link(os.path.join(self._output, path), target)
         self.report.kept += 1
         return True
+
+    def _link(self, current: str, target: str) -> None:
+        self._ensure_parent(target)
+        temporary = f"{target}.briefgen-new" if self.mode != "staging" else target
+        try:
+            os.link(current, temporary)
+        except OSError:
+            shutil.copy2(current, temporary)
+        if temporary != target:
+            os.replace(temporary, target)
 
     def _claim(self, path: str, kind: str, fingerprint: str, source: str) -> str:
         key = safe_relative_path(path)
@@ -159,21 +188,20 @@ class OutputSession:
 
     def commit(self, token: str) -> WriteReport:
         """Write the marker and make the new site the site."""
+        for path in sorted(set(self.present) - set(self.fingerprints)):
+            try:
+                os.unlink(os.path.join(self._target, safe_relative_path(path)))
+            except (OSError, BuildFailed):
+                pass
         marker = f"This folder is generated by briefgen; it is replaced on every build.\nbuild: {token}\n"
         (self.target / MARKER).write_text(marker, encoding="utf-8")
         self.report.removed = len(self.removed_paths())
-        if self.in_place:
-            for path in sorted(self.removed_paths()):
-                try:
-                    os.unlink(os.path.join(self._output, safe_relative_path(path)))
-                except OSError:
-                    pass
-        else:
-            _swap(self.target, self.output, large=len(self.fingerprints) > BACKGROUND_CLEANUP_FILES)
+        if self.mode != "in place":
+            _swap(self.target, self.output, self.spare)
         return self.report
 
     def abort(self) -> None:
-        if not self.in_place:
+        if self.mode == "staging":
             shutil.rmtree(self.target, ignore_errors=True)
 
 
@@ -188,22 +216,33 @@ def safe_relative_path(path: str) -> str:
     return path
 
 
-def _swap(staging: Path, output: Path, large: bool) -> None:
-    """Replace ``output`` with ``staging`` in two renames; the old folder is removed afterwards."""
+def _swap(new: Path, output: Path, spare: Path) -> None:
+    """Make ``new`` the output; the replaced site becomes the spare. Each step is a rename; a build killed
+    between them is repaired by the next one (see :func:`_remove_leftovers`)."""
     if not output.exists():
-        os.rename(staging, output)
+        os.rename(new, output)
         return
     old = Path(tempfile.mkdtemp(prefix=_OLD_PREFIX + output.name + "-", dir=output.parent))
     os.rmdir(old)
     os.rename(output, old)
-    os.rename(staging, output)
-    if large:
-        # removing tens of thousands of files would double a small rebuild's time: a detached process does it
-        subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], True)", str(old)],
-                         start_new_session=True, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL)
-    else:
-        shutil.rmtree(old, ignore_errors=True)
+    os.rename(new, output)
+    if new != spare and spare.exists():
+        _remove(spare)
+    os.rename(old, spare)
+
+
+def _remove(folder: Path) -> None:
+    """Remove a folder; a large one is first renamed aside and removed by a background process, so that a
+    build does not wait for tens of thousands of unlinks."""
+    doomed = Path(tempfile.mkdtemp(prefix=_OLD_PREFIX + "trash-", dir=folder.parent))
+    os.rmdir(doomed)
+    os.rename(folder, doomed)
+    if sum(1 for _ in zip(range(BACKGROUND_CLEANUP_FILES), doomed.rglob("*"))) < BACKGROUND_CLEANUP_FILES:
+        shutil.rmtree(doomed, ignore_errors=True)
+        return
+    subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], True)", str(doomed)],
+                     start_new_session=True, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL)
 
 
 def _remove_leftovers(output: Path) -> None:
@@ -214,6 +253,10 @@ def _remove_leftovers(output: Path) -> None:
     old_outputs = sorted(output.parent.glob(_OLD_PREFIX + output.name + "-*"))
     if not output.exists() and old_outputs:
         os.rename(old_outputs.pop(), output)
-    stale = [old for old in old_outputs if time.time() - old.stat().st_mtime > STALE_SECONDS]
+    spare = spare_path(output)
+    if old_outputs and not spare.exists():
+        os.rename(old_outputs.pop(), spare)
+    trash = sorted(output.parent.glob(_OLD_PREFIX + "trash-*"))
+    stale = [old for old in old_outputs + trash if time.time() - old.stat().st_mtime > STALE_SECONDS]
     for leftover in stale + sorted(output.parent.glob(_TEMP_PREFIX + output.name + "-*")):
         shutil.rmtree(leftover, ignore_errors=True)
