@@ -20,7 +20,7 @@ import jinja2
 
 from briefgen import __version__
 from briefgen.api import briefing_record, dump, render_api_index, schema_files
-from briefgen.cache import digest
+from briefgen.cache import CACHE_DIR, digest
 from briefgen.config import SiteConfig
 from briefgen.errors import BuildFailed, Problem
 from briefgen.feeds import FEED_FILES, FeedContext, FeedSpec, absolutize, render_feed
@@ -65,7 +65,7 @@ class PageRenderer:
     def __init__(self, config: SiteConfig, theme: Theme):
         self.config = config
         self.urls = Urls(config.base_url)
-        cache = config.root / ".briefgen-cache" / "templates"
+        cache = config.root / CACHE_DIR / "templates"
         try:
             cache.mkdir(parents=True, exist_ok=True)
         except OSError:

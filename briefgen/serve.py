@@ -22,9 +22,11 @@ from urllib.parse import unquote, urlsplit
 import watchfiles
 
 from briefgen.build import BuildOptions, BuildResult, build
+from briefgen.cache import CACHE_DIR
 from briefgen.config import SiteConfig, load_config
 from briefgen.errors import BriefgenError, BuildFailed
 from briefgen.theme import load_theme
+from briefgen.write import spare_path
 
 LIVE_PREFIX = "/__briefgen/"
 LIVE_SCRIPT = (Path(__file__).parent / "assets" / "live.js").read_text(encoding="utf-8")
@@ -134,7 +136,8 @@ class DevServer:
         name = resolved.name
         if name.startswith(".") or name.endswith(("~", ".swp", ".tmp")):
             return True
-        for folder in (self.config.root / ".briefgen-cache", load_config_output(self.config_path)):
+        output = load_config_output(self.config_path)
+        for folder in (self.config.root / CACHE_DIR, output, output and spare_path(output)):
             if folder is not None and resolved.is_relative_to(folder):
                 return True
         return False
