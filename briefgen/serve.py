@@ -21,12 +21,16 @@ from urllib.parse import unquote, urlsplit
 
 import watchfiles
 
-from briefgen.build import BuildOptions, BuildResult, build
+from briefgen.build import BuildOptions, BuildResult, build, selection_for
+from briefgen.collect import is_published
 from briefgen.cache import CACHE_DIR
 from briefgen.config import SiteConfig, load_config
 from briefgen.errors import BriefgenError, BuildFailed
 from briefgen.theme import load_theme
-from briefgen.write import spare_path
+from briefgen.discover import MARKDOWN_SUFFIXES
+from briefgen.urls import briefing_route, output_file
+from briefgen.workers import Task, Worker
+from briefgen.write import replace_file, spare_path
 
 LIVE_PREFIX = "/__briefgen/"
 LIVE_SCRIPT = (Path(__file__).parent / "assets" / "live.js").read_text(encoding="utf-8")
@@ -55,6 +59,7 @@ class DevServer:
     _listeners: list[queue.Queue] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _stop: threading.Event = field(default_factory=threading.Event)
+    _quick_worker: Worker | None = None
 
     def start(self) -> None:
         """Bind, build once, and serve and watch in background threads."""
@@ -87,6 +92,7 @@ class DevServer:
         return replace(config, base_url=local, output_dir=str(self._output))
 
     def rebuild(self) -> None:
+        self._quick_worker = None  # the config or the theme may have changed
         try:
             self.config = self._load_config()
             result: BuildResult | BuildFailed = build(self.config, self.options, in_place=True,
@@ -146,8 +152,34 @@ class DevServer:
         changes = watchfiles.watch(*self.watched_paths(), stop_event=self._stop, debounce=50, step=20,
                                    rust_timeout=500, yield_on_timeout=False,
                                    watch_filter=lambda change, path: not self._ignored(path))
-        for _batch in changes:
+        for batch in changes:
+            edited = [Path(path) for change, path in batch
+                      if change != watchfiles.Change.deleted and Path(path).suffix.lower() in MARKDOWN_SUFFIXES
+                      and Path(path).resolve().is_relative_to(self.config.content_path)]
+            if edited and len(edited) == len(batch):
+                self._show_edited_pages_first(edited)
             self.rebuild()
+
+    def _show_edited_pages_first(self, paths: list[Path]) -> None:
+        """Render the pages of the briefings just saved and serve them at once, before the full rebuild
+        (listings, feeds) that follows; a file with errors waits for the full rebuild to report them."""
+        try:
+            theme = load_theme(self.config.root, self.config.theme)
+            worker = self._quick_worker or Worker(self.config, theme)
+            self._quick_worker = worker
+            written = False
+            for path in paths:
+                shown = self.config.display(path)
+                parsed = worker.run(Task(path, shown, path.stem, True))
+                if parsed.errors or parsed.products is None or parsed.briefing is None \
+                        or not is_published(parsed.briefing, selection_for(self.options)):
+                    return
+                replace_file(self.output, output_file(briefing_route(parsed.briefing.slug)), parsed.products.page)
+                written = True
+            if written:
+                self._publish(BuildState(build=self.state.build + 1))
+        except BriefgenError:
+            return
 
 
 def load_config_output(config_path: Path) -> Path | None:

@@ -63,7 +63,7 @@ class Parsed:
     products: Rendered | None
 
 
-class _Worker:
+class Worker:
     """Everything one process needs to parse and render; built once per process."""
 
     def __init__(self, config: SiteConfig, theme: Theme | None):
@@ -102,12 +102,12 @@ def strip_bodies(briefing: Briefing) -> Briefing:
     return meta
 
 
-_process_worker: _Worker | None = None  # one per worker process, set by the pool's initializer
+_process_worker: Worker | None = None  # one per worker process, set by the pool's initializer
 
 
 def _initialise(config: SiteConfig, theme: Theme | None) -> None:
     global _process_worker
-    _process_worker = _Worker(config, theme)
+    _process_worker = Worker(config, theme)
 
 
 def _run_chunk(tasks: list[Task]) -> list[Parsed]:
@@ -120,7 +120,7 @@ def parse_all(tasks: list[Task], config: SiteConfig, theme: Theme | None,
     write each briefing's products and let go of them."""
     jobs = jobs or os.cpu_count() or 1
     if len(tasks) < POOL_THRESHOLD or jobs == 1:
-        worker = _Worker(config, theme)
+        worker = Worker(config, theme)
         for task in tasks:
             yield worker.run(task)
         return

@@ -215,6 +215,16 @@ class OutputSession:
             shutil.rmtree(self.target, ignore_errors=True)
 
 
+def replace_file(output: Path, path: str, data: bytes) -> None:
+    """Replace one file of an output folder atomically (for the development server's quick page updates)."""
+    target = os.path.join(str(output), safe_relative_path(path))
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    temporary = f"{target}.briefgen-new"
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+    os.replace(temporary, target)
+
+
 def safe_relative_path(path: str) -> str:
     """A relative path that stays inside the output folder (returned as it is), or a clear error."""
     parts = path.split("/")
