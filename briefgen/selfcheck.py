@@ -101,7 +101,10 @@ class LinkChecker:
         pass the session so that those files are read and checked again."""
         if carried_over is not None:
             for path in sorted(written - self.checked):
-                self.scan(path, carried_over.read(path))
+                try:
+                    self.scan(path, carried_over.read(path))
+                except OSError:
+                    continue  # a file that is not there is reported by the pages that link to it
         problems = []
         for target, (page, url, source) in sorted(self.targets.items(), key=lambda item: item[1]):
             verdict = self._verdict(target, written)
