@@ -67,6 +67,22 @@ def run_cli(*args: str, cwd: Path | None = None):
         os.chdir(old)
 
 
+EXAMPLE_BASE = "https://user.github.io/briefings-demo/"
+
+
+@pytest.fixture(scope="session")
+def example_output(tmp_path_factory) -> Path:
+    """The repository's example site, built once under a GitHub Pages sub-path (read-only for tests)."""
+    import shutil
+    site = tmp_path_factory.mktemp("example")
+    shutil.copy(REPO / "briefgen.yaml", site)
+    shutil.copytree(REPO / "content", site / "content")
+    os.environ["SOURCE_DATE_EPOCH"] = "1767225600"
+    result = run_cli("build", "--strict", "--base-url", EXAMPLE_BASE, cwd=site)
+    assert result.exit_code == 0, result.output
+    return site / "site"
+
+
 @pytest.fixture
 def small_site(tmp_path) -> Path:
     return write_site(tmp_path, {

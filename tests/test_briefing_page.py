@@ -3,27 +3,21 @@
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
 from briefgen.api import SCHEMAS
-from conftest import BASIC_CONFIG, REPO, briefing, run_cli, write_site
+from conftest import BASIC_CONFIG, EXAMPLE_BASE, briefing, run_cli, write_site
 from helpers import soup
 
-BASE = "https://user.github.io/briefings-demo/"
+BASE = EXAMPLE_BASE
 
 
-@pytest.fixture(scope="module")
-def example(tmp_path_factory):
-    site = tmp_path_factory.mktemp("example")
-    shutil.copy(REPO / "briefgen.yaml", site)
-    shutil.copytree(REPO / "content", site / "content")
-    result = run_cli("build", "--base-url", BASE, cwd=site)
-    assert result.exit_code == 0, result.output
-    return site / "site"
+@pytest.fixture
+def example(example_output):
+    return example_output
 
 
 def validator(name: str) -> Draft202012Validator:

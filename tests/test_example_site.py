@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
-
 import feedparser
-import pytest
 
-from conftest import REPO, run_cli
+from conftest import EXAMPLE_BASE as BASE
+from conftest import REPO
 from helpers import internal_urls, local_target, page_path, soup
-
-BASE = "https://user.github.io/briefings-demo/"
-
-
-@pytest.fixture(scope="module")
-def example_output(tmp_path_factory):
-    site = tmp_path_factory.mktemp("example")
-    shutil.copy(REPO / "briefgen.yaml", site)
-    shutil.copytree(REPO / "content", site / "content")
-    result = run_cli("build", "--strict", "--base-url", BASE, cwd=site)
-    assert result.exit_code == 0, result.output
-    return site / "site"
 
 
 def test_example_site_has_enough_briefings_with_every_part(example_output):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -11,11 +10,11 @@ import feedparser
 import pytest
 from lxml import etree
 
-from conftest import BASIC_CONFIG, REPO, briefing, run_cli, write_site
+from conftest import BASIC_CONFIG, EXAMPLE_BASE, briefing, run_cli, write_site
 from helpers import local_target, soup, tree
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-BASE = "https://user.github.io/briefings-demo/"
+BASE = EXAMPLE_BASE
 
 
 def build(site: Path, *args: str) -> Path:
@@ -28,12 +27,9 @@ def all_feeds(output: Path, name: str) -> list[Path]:
     return sorted(output.rglob(name))
 
 
-@pytest.fixture(scope="module")
-def example(tmp_path_factory) -> Path:
-    site = tmp_path_factory.mktemp("example")
-    shutil.copy(REPO / "briefgen.yaml", site)
-    shutil.copytree(REPO / "content", site / "content")
-    return build(site, "--base-url", BASE)
+@pytest.fixture
+def example(example_output) -> Path:
+    return example_output
 
 
 def test_site_tag_and_region_feeds_exist_in_three_formats(example):
