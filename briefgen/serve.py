@@ -43,9 +43,11 @@ class BuildState:
 
     build: int = 0
     errors: tuple[str, ...] = ()
+    pages: tuple[str, ...] = ()  # only these pages are new yet (shown first); empty: the whole site
 
     def message(self) -> bytes:
-        return f"data: {json.dumps({'build': self.build, 'errors': list(self.errors)})}\n\n".encode()
+        data = {"build": self.build, "errors": list(self.errors), "pages": list(self.pages)}
+        return f"data: {json.dumps(data)}\n\n".encode()
 
 
 @dataclass
@@ -91,13 +93,15 @@ class DevServer:
         local = f"http://{self.host}:{self.port}{config.base_path}"
         return replace(config, base_url=local, output_dir=str(self._output))
 
-    def rebuild(self) -> None:
+    def rebuild(self, same_number: bool = False) -> None:
+        """Build; on success open pages reload. With ``same_number`` the build keeps the number the pages just
+        shown first were given, so those are not reloaded twice; every other open page reloads now."""
         self._quick_worker = None  # the config or the theme may have changed
         try:
             self.config = self._load_config()
             result: BuildResult | BuildFailed = build(self.config, self.options, in_place=True,
                                                       cache_name="serve")
-            self._publish(BuildState(build=self.state.build + 1))
+            self._publish(BuildState(build=self.state.build + (0 if same_number else 1)))
         except BuildFailed as failure:
             result = failure
             self._publish(BuildState(build=self.state.build, errors=tuple(str(p) for p in failure.problems)))
@@ -156,30 +160,31 @@ class DevServer:
             edited = [Path(path) for change, path in batch
                       if change != watchfiles.Change.deleted and Path(path).suffix.lower() in MARKDOWN_SUFFIXES
                       and Path(path).resolve().is_relative_to(self.config.content_path)]
-            if edited and len(edited) == len(batch):
-                self._show_edited_pages_first(edited)
-            self.rebuild()
+            shown_first = bool(edited) and len(edited) == len(batch) and self._show_edited_pages_first(edited)
+            self.rebuild(same_number=shown_first)
 
-    def _show_edited_pages_first(self, paths: list[Path]) -> None:
+    def _show_edited_pages_first(self, paths: list[Path]) -> bool:
         """Render the pages of the briefings just saved and serve them at once, before the full rebuild
         (listings, feeds) that follows; a file with errors waits for the full rebuild to report them."""
         try:
             theme = load_theme(self.config.root, self.config.theme)
             worker = self._quick_worker or Worker(self.config, theme)
             self._quick_worker = worker
-            written = False
+            pages = []
             for path in paths:
                 shown = self.config.display(path)
                 parsed = worker.run(Task(path, shown, path.stem, True))
                 if parsed.errors or parsed.products is None or parsed.briefing is None \
                         or not is_published(parsed.briefing, selection_for(self.options)):
-                    return
-                replace_file(self.output, output_file(briefing_route(parsed.briefing.slug)), parsed.products.page)
-                written = True
-            if written:
-                self._publish(BuildState(build=self.state.build + 1))
+                    return False
+                route = briefing_route(parsed.briefing.slug)
+                replace_file(self.output, output_file(route), parsed.products.page)
+                pages.append(self.config.base_path + route)
+            if pages:
+                self._publish(BuildState(build=self.state.build + 1, pages=tuple(pages)))
+            return bool(pages)
         except BriefgenError:
-            return
+            return False
 
 
 def load_config_output(config_path: Path) -> Path | None:

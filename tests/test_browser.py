@@ -195,8 +195,8 @@ def test_open_page_reloads_after_an_edit_and_shows_build_errors(browser, tmp_pat
         original = source.read_text(encoding="utf-8")
         source.write_text(original.replace("title: \"Trump confirms", "title: \"Edited: Trump confirms"),
                           encoding="utf-8")
-        page.wait_for_function("document.querySelector('h1').textContent.startsWith('Edited:')", timeout=15000)
-        assert page.evaluate("window.__notReloaded === undefined")  # a real reload, not a patch
+        page.wait_for_function("document.querySelector('h1').textContent.startsWith('Edited:')"
+                               " && window.__notReloaded === undefined", timeout=15000)  # a real reload
         source.write_text(original.replace("date: 2025-11-30T20:00:00", "date: someday"), encoding="utf-8")
         overlay = page.wait_for_selector("#briefgen-error-overlay", timeout=15000)
         text = overlay.inner_text()

@@ -37,6 +37,8 @@
     var state = JSON.parse(event.data);
     if (state.errors.length) {
       showErrors(state.errors);
+    } else if (state.pages.length && state.pages.indexOf(window.location.pathname) < 0) {
+      return;  // only some pages are rebuilt yet; this one follows with the rest of the site
     } else if (state.build !== pageBuild) {
       window.location.reload();
     } else if (overlay) {
