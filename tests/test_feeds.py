@@ -131,7 +131,7 @@ def test_relative_urls_in_content_become_absolute(tmp_path):
     rss = etree.parse(str(out / "feed.xml")).getroot().find(
         "channel/item/{http://purl.org/rss/1.0/modules/content/}encoded").text
     for html in (atom, rss):  # read raw: feedparser's sanitizer would drop srcset
-        assert f'href="https://example.org/demo/briefings/other/"' in html
+        assert 'href="https://example.org/demo/briefings/other/"' in html
         assert 'href="https://example.org/demo/tags/"' in html  # root-relative in content = site root
         assert f'href="{page}#impact"' in html
         assert f'src="{page}img/a.png"' in html
