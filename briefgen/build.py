@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ from briefgen.selfcheck import LinkChecker
 from briefgen.theme import Theme, load_theme
 from briefgen.urls import briefing_route, output_file
 from briefgen.workers import Parsed, Task, parse_all
-from briefgen.write import OutputSession, WriteReport, check_output_folder, read_marker, spare_path
+from briefgen.write import MARKER, OutputSession, WriteReport, check_output_folder, read_marker, spare_path
 
 Progress = Callable[[str, int, "int | None"], None]  # (stage, done, total or None)
 RACY_NS = 2_000_000_000  # a file modified this close to when it was read may change again unnoticed by its stat
@@ -79,11 +80,14 @@ def cache_file(config: SiteConfig, name: str = "build") -> Path:
     return config.root / CACHE_DIR / f"{name}.sqlite"
 
 
+def settings_key(config: SiteConfig) -> str:
+    """briefgen's version and the config, except where the site folder and the output are."""
+    return digest(__version__, repr(dataclasses.replace(config, output_dir="", config_path=Path(), root=Path())))
+
+
 def build_key(config: SiteConfig, theme: Theme) -> str:
-    """What every cached result depends on: briefgen's version, the config (not where the output goes) and the
-    theme's files."""
-    settings = dataclasses.replace(config, output_dir="", config_path=Path(), root=Path())
-    return digest(__version__, repr(settings), theme.fingerprint())
+    """What every cached result of a build depends on: the settings and the theme's files."""
+    return digest(settings_key(config), theme.fingerprint())
 
 
 def selection_for(options: BuildOptions) -> Selection:
@@ -175,8 +179,7 @@ class _Loader:
 
 def load_site(config: SiteConfig, options: BuildOptions, progress: Progress = _no_progress) -> LoadedSite:
     """Discover, parse and collect, without rendering or writing; problems are gathered, not raised."""
-    theme_key = digest(__version__, repr(dataclasses.replace(config, output_dir="", config_path=Path(), root=Path())))
-    cache = BuildCache(cache_file(config, "content") if options.use_cache else None, theme_key)
+    cache = BuildCache(cache_file(config, "content") if options.use_cache else None, settings_key(config))
     try:
         loader = _Loader(config, options, cache, None, progress)
         loaded = loader.load(render_all=False, sink=None)
@@ -188,9 +191,6 @@ def load_site(config: SiteConfig, options: BuildOptions, progress: Progress = _n
 
 def clean(config: SiteConfig) -> list[Path]:
     """Remove the cache folder, the output folder (only if briefgen made it) and its spare."""
-    import shutil
-
-    from briefgen.write import MARKER
     removed = []
     output = config.output_path
     for folder in (config.root / CACHE_DIR, spare_path(output), output):
