@@ -24,7 +24,7 @@ from conftest import BASIC_CONFIG, briefing, run_cli, write_site
 from helpers import soup
 
 
-def wait_for(predicate, seconds: float = 15.0, step: float = 0.05):
+def wait_for(predicate, seconds: float = 30.0, step: float = 0.05):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         value = predicate()
