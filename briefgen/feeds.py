@@ -15,15 +15,16 @@ import json
 import os
 import re
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 from urllib.parse import urljoin
-
-from feedgen.feed import FeedGenerator
 
 from briefgen import __version__
 from briefgen.config import SiteConfig
 from briefgen.model import Briefing
 from briefgen.urls import Urls, briefing_route
+
+if TYPE_CHECKING:
+    from feedgen.feed import FeedGenerator
 
 FEED_FILES = (("feed.xml", "application/rss+xml", "RSS"), ("atom.xml", "application/atom+xml", "Atom"),
               ("feed.json", "application/feed+json", "JSON Feed"))
@@ -76,6 +77,8 @@ def _absolute_asset(value: str, urls: Urls) -> str:
 
 
 def _generator(spec: FeedSpec, items: tuple[Briefing, ...], context: FeedContext, name: str) -> FeedGenerator:
+    from feedgen.feed import FeedGenerator  # imported when a feed is rendered: most rebuilds render none
+
     config, urls = context.config, context.urls
     feed = FeedGenerator()
     home = urls.absolute(spec.route)

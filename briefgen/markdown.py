@@ -11,13 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from mdit_py_plugins.deflist import deflist_plugin
-from mdit_py_plugins.footnote import footnote_plugin
+from typing import TYPE_CHECKING
 
 from briefgen.model import SECTION_KINDS, Section, TextBlock, TocEntry
 from briefgen.slugs import anchor_slug
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 # Ids the page templates use themselves; headings never take them by accident.
 RESERVED_IDS = frozenset(SECTION_KINDS) | {"top", "main", "sources", "timeline", "quotes", "contents"}
@@ -60,6 +60,11 @@ class MarkdownRenderer:
     """CommonMark with tables, strikethrough, footnotes and definition lists; raw HTML is kept."""
 
     def __init__(self) -> None:
+        # imported here, where parsing starts: a rebuild that reuses every parsed file never loads them
+        from markdown_it import MarkdownIt
+        from mdit_py_plugins.deflist import deflist_plugin
+        from mdit_py_plugins.footnote import footnote_plugin
+
         self._md = (
             MarkdownIt("commonmark", {"html": True})
             .enable(["table", "strikethrough"])
