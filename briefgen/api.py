@@ -54,6 +54,14 @@ def summary_record(briefing: Briefing, config: SiteConfig, urls: Urls) -> dict[s
     }
 
 
+def summary_key(briefing: Briefing) -> str:
+    """Everything :func:`summary_record` reads from a briefing (the config and URLs are in the build key): the
+    index changes only when one of these does, not on every edit of a body."""
+    return repr((briefing.slug, briefing.title, briefing.date, briefing.updated, briefing.summary, briefing.tags,
+                 briefing.regions, briefing.actors, briefing.story, briefing.lang, briefing.status,
+                 briefing.escalation_level))
+
+
 def briefing_record(briefing: Briefing, config: SiteConfig, urls: Urls) -> dict[str, Any]:
     page = urls.absolute(briefing_route(briefing.slug))
     record = summary_record(briefing, config, urls)

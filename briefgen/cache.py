@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import marshal
 import pickle
 import sqlite3
 import zlib
@@ -22,7 +23,7 @@ from typing import Any, Iterable
 from briefgen import __version__
 
 CACHE_DIR = ".briefgen-cache"
-SCHEMA = 3
+SCHEMA = 4
 
 
 def digest(*parts: bytes | str) -> str:
@@ -77,8 +78,7 @@ class BuildCache:
                     CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER,
                                                         digest TEXT, value BLOB, recorded_ns INTEGER);
                     CREATE TABLE IF NOT EXISTS entries (digest TEXT PRIMARY KEY, html BLOB);
-                    CREATE TABLE IF NOT EXISTS outputs (tree TEXT, path TEXT, fingerprint TEXT,
-                                                        PRIMARY KEY (tree, path));
+                    CREATE TABLE IF NOT EXISTS outputs (tree TEXT PRIMARY KEY, marker TEXT, fingerprints BLOB);
                 """)
                 return db
             except (sqlite3.Error, OSError):
@@ -119,6 +119,7 @@ class BuildCache:
         try:
             return self._safely(read, {})
         finally:
+            gc.freeze()  # long-lived from here on: later collections need not walk them again
             if collecting:
                 gc.enable()
 
@@ -177,22 +178,22 @@ class BuildCache:
         """Fingerprints of the files of ``tree`` ("site" or "spare"), if the folder's marker is still the one
         recorded with them."""
         def read(db):
-            row = db.execute("SELECT value FROM meta WHERE key = ?", (f"{tree}_marker",)).fetchone()
+            row = db.execute("SELECT marker, fingerprints FROM outputs WHERE tree = ?", (tree,)).fetchone()
             if row is None or row[0] != marker or not marker:
                 return {}
-            return dict(db.execute("SELECT path, fingerprint FROM outputs WHERE tree = ?", (tree,)))
+            return marshal.loads(zlib.decompress(row[1]))
         return self._safely(read, {})
 
     def put_outputs(self, site: tuple[dict[str, str], str], spare: tuple[dict[str, str], str] | None,
                     summary: dict[str, Any]) -> None:
         """The (fingerprints, marker) of a site that has just been swapped in and of the spare beside it, and a
-        summary for a later build with nothing to do."""
+        summary for a later build with nothing to do. Each tree's fingerprints are one compressed value: a
+        build reads and writes all of them at once."""
         def write(db):
             db.execute("BEGIN")
-            db.execute("DELETE FROM outputs")
             for tree, (fingerprints, marker) in (("site", site), ("spare", spare or ({}, ""))):
-                db.executemany("INSERT INTO outputs VALUES (?, ?, ?)",
-                               ((tree, path, fp) for path, fp in fingerprints.items()))
+                db.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?)",
+                           (tree, marker, zlib.compress(marshal.dumps(fingerprints), 1)))
                 db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (f"{tree}_marker", marker))
             db.execute("INSERT OR REPLACE INTO meta VALUES ('summary', ?)", (json.dumps(summary),))
             db.execute("COMMIT")
@@ -200,7 +201,8 @@ class BuildCache:
 
     def forget_outputs(self) -> None:
         """Before the output folder changes: if the build dies now, no stale fingerprint survives."""
-        self._safely(lambda db: db.execute("DELETE FROM meta WHERE key IN ('site_marker', 'spare_marker')"))
+        self._safely(lambda db: db.executescript(
+            "DELETE FROM outputs; DELETE FROM meta WHERE key IN ('site_marker', 'spare_marker');"))
 
     def summary(self, output_marker: str) -> dict[str, Any] | None:
         def read(db):

@@ -9,17 +9,17 @@ Page types live in :func:`plan_site`; to add one, add a generator of :class:`Pla
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
-from xml.sax.saxutils import escape
 
 import jinja2
 
 from briefgen import __version__
-from briefgen.api import briefing_record, dump, render_api_index, schema_files
+from briefgen.api import briefing_record, dump, render_api_index, schema_files, summary_key
 from briefgen.cache import CACHE_DIR, digest
 from briefgen.config import SiteConfig
 from briefgen.errors import BuildFailed, Problem
@@ -152,14 +152,14 @@ def plan_site(site: Site, renderer: PageRenderer, theme: Theme, inputs: PlanInpu
     yield plan.planned("404.html", "page", ("404",),
                        lambda: renderer.page("404.html", "404.html", title="Page not found", canonical=False))
     yield from plan.feeds(FeedSpec(config.title, "", site.briefings))
-    yield plan.planned("api/briefings.json", "data", ("api", *plan.member_digests(site.briefings)),
+    yield plan.planned("api/briefings.json", "data", ("api", *map(summary_key, site.briefings)),
                        lambda: render_api_index(site, config, renderer.urls))
     for path, data in schema_files():
         yield _literal(path, data)
     yield from _static(theme, config.root / "static")
-    yield plan.planned("sitemap.xml", "meta", ("sitemap", *plan.member_digests(site.briefings),
-                                               *(f"{t.key}/{term.slug}" for t in site.taxonomies for term in t.terms)),
-                       lambda: _sitemap(site, renderer.urls, config))
+    sitemap = _sitemap_entries(site, renderer.urls, config)
+    yield plan.planned("sitemap.xml", "meta", ("sitemap", *(f"{loc} {modified}" for loc, modified in sitemap)),
+                       lambda: _sitemap(sitemap))
     robots = f"User-agent: *\nAllow: /\nSitemap: {renderer.urls.absolute('sitemap.xml')}\n".encode()
     yield _literal("robots.txt", robots)
     yield _literal(".nojekyll", b"")
@@ -298,16 +298,21 @@ def _template_problem(exc: Exception, template: str) -> Problem:
                    "fix the template (every variable it uses must exist)")
 
 
-def _sitemap(site: Site, urls: Urls, config: SiteConfig) -> bytes:
+def _sitemap_entries(site: Site, urls: Urls, config: SiteConfig) -> list[tuple[str, str]]:
+    """(address, last modification or "") of every page a search engine should know."""
     entries = [(urls.absolute(""), site.briefings[0].last_modified if site.briefings else None)]
     entries += [(urls.absolute(briefing_route(b.slug)), b.last_modified) for b in site.briefings]
     entries += [(urls.absolute(term_route(taxonomy.key, t.slug)), t.briefings[0].last_modified)
                 for taxonomy in site.taxonomies for t in taxonomy.terms]
     entries.append((urls.absolute("archive/"), None))
+    return [(loc, modified.astimezone(config.tz).isoformat() if modified else "") for loc, modified in entries]
+
+
+def _sitemap(entries: list[tuple[str, str]]) -> bytes:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for loc, modified in entries:
-        lastmod = f"<lastmod>{modified.astimezone(config.tz).isoformat()}</lastmod>" if modified else ""
-        lines.append(f"  <url><loc>{escape(loc)}</loc>{lastmod}</url>")
+        lastmod = f"<lastmod>{modified}</lastmod>" if modified else ""
+        lines.append(f"  <url><loc>{html.escape(loc, quote=False)}</loc>{lastmod}</url>")
     lines.append("</urlset>\n")
     return "\n".join(lines).encode("utf-8")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
@@ -52,7 +53,7 @@ class LinkChecker:
     checked: set[str] = field(default_factory=set)  # output paths whose links were added
     _resolved: dict[str, str | None] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def base_path(self) -> str:
         return urlsplit(self.base_url).path
 
@@ -75,7 +76,9 @@ class LinkChecker:
         if url in self._resolved:
             return self._resolved[url]
         relative = False
-        if not url or url.startswith(_SKIPPED_SCHEMES) or url.startswith("//"):
+        if url.startswith(self.base_url):  # most URLs in feeds, data and the sitemap: no need to split them
+            target = self.base_path + url[len(self.base_url):].partition("#")[0].partition("?")[0]
+        elif not url or url.startswith(_SKIPPED_SCHEMES) or url.startswith("//"):
             target = None
         else:
             parts = urlsplit(url)

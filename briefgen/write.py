@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
@@ -225,6 +226,7 @@ def replace_file(output: Path, path: str, data: bytes) -> None:
     os.replace(temporary, target)
 
 
+@lru_cache(maxsize=65536)
 def safe_relative_path(path: str) -> str:
     """A relative path that stays inside the output folder (returned as it is), or a clear error."""
     parts = path.split("/")
