@@ -1,4 +1,5 @@
-"""Briefings as data: ``api/briefings.json`` (the index) and ``api/briefings/<slug>.json`` (one briefing).
+"""Briefings as data: ``api/briefings.json`` (the index), ``api/briefings/<slug>.json`` (one briefing),
+``api/stories.json`` and ``api/stories/<slug>.json``, ``api/actors.json`` and ``api/actors/<slug>.json``.
 
 A public contract, described by the JSON Schemas in ``briefgen/schemas/`` (also published under
 ``api/schema/``). URLs are absolute, including those inside HTML fragments; dates are RFC 3339.
@@ -12,18 +13,21 @@ from typing import Any, Iterator
 
 from briefgen.config import SiteConfig
 from briefgen.feeds import absolutize
-from briefgen.model import SECTION_KINDS, Briefing, Site
-from briefgen.urls import Urls, briefing_route
+from briefgen.model import SECTION_KINDS, Briefing, BriefingContext, Change, Quote, Site, Story, Taxonomy, Term
+from briefgen.slugs import make_slug
+from briefgen.urls import Urls, briefing_route, story_route, term_route
 
 SCHEMAS = Path(__file__).parent / "schemas"
-SCHEMA_FILES = ("briefings.schema.json", "briefing.schema.json")
+SCHEMA_FILES = ("briefings.schema.json", "briefing.schema.json", "stories.schema.json", "story.schema.json",
+                "actors.schema.json", "actor.schema.json")
 
 
 def render_api_index(site: Site, config: SiteConfig, urls: Urls) -> bytes:
     """The index, one briefing per line (compact, so that large sites get a small, fast file)."""
     head = json.dumps({"version": 1, "site": {"title": config.title, "url": config.base_url,
                                               "language": config.language}}, ensure_ascii=False)[:-1]
-    lines = [json.dumps(summary_record(b, config, urls), ensure_ascii=False) for b in site.briefings]
+    lines = [json.dumps(summary_record(b, config, urls, site.context(b.slug).change), ensure_ascii=False)
+             for b in site.briefings]
     return (head + ', "briefings": [\n' + ",\n".join(lines) + "\n]}\n").encode("utf-8")
 
 
@@ -36,7 +40,8 @@ def dump(value: Any) -> bytes:
     return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def summary_record(briefing: Briefing, config: SiteConfig, urls: Urls) -> dict[str, Any]:
+def summary_record(briefing: Briefing, config: SiteConfig, urls: Urls,
+                   change: Change | None = None) -> dict[str, Any]:
     return {
         "slug": briefing.slug,
         "title": briefing.title,
@@ -51,15 +56,75 @@ def summary_record(briefing: Briefing, config: SiteConfig, urls: Urls) -> dict[s
         "lang": briefing.lang or config.language,
         "status": briefing.status,
         "escalation_level": briefing.escalation_level,
+        "change": change.direction if change else None,
     }
 
 
-def summary_key(briefing: Briefing) -> str:
+def summary_key(briefing: Briefing, change: Change | None = None) -> str:
     """Everything :func:`summary_record` reads from a briefing (the config and URLs are in the build key): the
     index changes only when one of these does, not on every edit of a body."""
     return repr((briefing.slug, briefing.title, briefing.date, briefing.updated, briefing.summary, briefing.tags,
                  briefing.regions, briefing.actors, briefing.story, briefing.lang, briefing.status,
-                 briefing.escalation_level))
+                 briefing.escalation_level, change))
+
+
+def with_context(record: bytes, briefing: Briefing, context: BriefingContext, urls: Urls) -> bytes:
+    """A briefing's record (as its worker wrote it) with what depends on the other briefings."""
+    value = json.loads(record)
+    value["change"] = context.change.direction if context.change else None
+    value["story_url"] = urls.absolute(story_route(context.story.slug)) if context.story else None
+    value["previous"] = _reference(context.previous, urls) if context.previous else None
+    value["next"] = _reference(context.next, urls) if context.next else None
+    value["related"] = [_reference(b, urls) for b in context.related]
+    return dump(value)
+
+
+def stories_index(site: Site, config: SiteConfig, urls: Urls) -> dict[str, Any]:
+    return {"version": 1, "stories": [_story_summary(story, urls) for story in site.stories]}
+
+
+def story_record(story: Story, site: Site, config: SiteConfig, urls: Urls) -> dict[str, Any]:
+    record = _story_summary(story, urls)
+    record["briefings"] = [
+        {**_reference(b, urls), "status": b.status, "escalation_level": b.escalation_level,
+         "change": c.direction if (c := site.context(b.slug).change) else None}
+        for b in story.briefings]
+    record["timeline"] = [{"date": e.date.isoformat(), "text": e.text,
+                           "briefing": urls.absolute(briefing_route(e.briefing.slug))} for e in story.timeline]
+    return record
+
+
+def actors_index(actors: Taxonomy, config: SiteConfig, urls: Urls) -> dict[str, Any]:
+    return {"version": 1, "actors": [
+        {"name": term.name, "slug": term.slug, "url": urls.absolute(term_route("actors", term.slug)),
+         "briefings": len(term.briefings), "quotes": len(_quotes_by(term))} for term in actors.terms]}
+
+
+def actor_record(term: Term, config: SiteConfig, urls: Urls) -> dict[str, Any]:
+    return {
+        "name": term.name, "slug": term.slug, "url": urls.absolute(term_route("actors", term.slug)),
+        "quotes": [{"text": quote.text, "role": quote.role, "date": briefing.date.isoformat(),
+                    "briefing": urls.absolute(briefing_route(briefing.slug))} for briefing, quote in _quotes_by(term)],
+        "briefings": [_reference(b, urls) for b in term.briefings],
+    }
+
+
+def _quotes_by(term: Term) -> list[tuple[Briefing, Quote]]:
+    return [(b, q) for b in term.briefings for q in b.quotes if make_slug(q.speaker) == term.slug]
+
+
+def _story_summary(story: Story, urls: Urls) -> dict[str, Any]:
+    return {
+        "slug": story.slug, "title": story.title, "description": story.description,
+        "url": urls.absolute(story_route(story.slug)), "status": story.status,
+        "escalation_level": story.escalation_level, "count": len(story.briefings),
+        "first": story.briefings[-1].date.isoformat(), "latest": _reference(story.latest, urls),
+    }
+
+
+def _reference(briefing: Briefing, urls: Urls) -> dict[str, Any]:
+    return {"slug": briefing.slug, "title": briefing.title, "url": urls.absolute(briefing_route(briefing.slug)),
+            "date": briefing.date.isoformat(), "escalation_level": briefing.escalation_level}
 
 
 def briefing_record(briefing: Briefing, config: SiteConfig, urls: Urls) -> dict[str, Any]:
@@ -80,6 +145,8 @@ def briefing_record(briefing: Briefing, config: SiteConfig, urls: Urls) -> dict[
         "word_count": briefing.word_count,
         "reading_time_minutes": briefing.reading_minutes,
         "warnings": list(briefing.warnings),
+        # filled by with_context() once every briefing is known
+        "story_url": None, "previous": None, "next": None, "related": [],
     })
     return record
 

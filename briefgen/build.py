@@ -24,8 +24,9 @@ from briefgen.collect import Selection, collect, is_published
 from briefgen.config import SiteConfig
 from briefgen.discover import ContentFile, discover
 from briefgen.errors import BuildFailed, Problem, Problems
-from briefgen.model import Briefing, Site
-from briefgen.render import PageRenderer, PlanInputs, Planned, plan_site
+from briefgen.api import with_context
+from briefgen.model import EMPTY_CONTEXT, Briefing, BriefingContext, Site
+from briefgen.render import PageRenderer, PlanInputs, Planned, fill_slots, plan_site
 from briefgen.selfcheck import LinkChecker
 from briefgen.theme import Theme, load_theme
 from briefgen.urls import briefing_route, output_file
@@ -128,7 +129,7 @@ class _Loader:
             self.problems.errors.extend(errors)
             self.problems.warnings.extend(warnings)
         briefings = [entry.value[0] for entry in self.entries.values() if entry.value[0] is not None]
-        site = collect(briefings, selection_for(self.options), self.config.tz, self.problems)
+        site = collect(briefings, selection_for(self.options), self.config.tz, self.problems, self.config.stories)
         digests = {}
         for entry in self.entries.values():
             if entry.value[0] is not None:
@@ -305,11 +306,12 @@ def _build(config: SiteConfig, options: BuildOptions, theme: Theme, cache: Build
         products = _ProductWriter(session, cache, selection_for(options), links)
         loaded = loader.load(render_all=not previous, sink=products, files=files)
         loaded.problems.raise_if_errors(strict=options.strict)
-        _carry_over_or_render(loaded, loader, session, cache, products)
+        renderer = PageRenderer(config, theme)
+        _carry_over_or_render(loaded, loader, session, cache, products, renderer)
         products.flush()
         inputs = PlanInputs(key=cache.build_key, digests=loaded.digests,
                             entry_html=lambda b: cache.entries([loaded.digests[b.slug]])[loaded.digests[b.slug]])
-        for done, planned in enumerate(plan_site(loaded.site, PageRenderer(config, theme), theme, inputs), 1):
+        for done, planned in enumerate(plan_site(loaded.site, renderer, theme, inputs), 1):
             progress("writing", done, None)
             _place(planned, session, links)
         problems = links.problems(session.report.paths, session if session.removed_paths() else None)
@@ -345,23 +347,56 @@ def _next_publication(briefings: list[Briefing], options: BuildOptions) -> float
 
 
 def _carry_over_or_render(loaded: LoadedSite, loader: _Loader, session: OutputSession, cache: BuildCache,
-                          products: _ProductWriter) -> None:
-    """Each published briefing's page and record: already written, carried over, or rendered again now."""
+                          products: _ProductWriter, renderer: PageRenderer) -> None:
+    """Each published briefing's page and record: already written, carried over, or rendered again now; then
+    their slots filled with what depends on the other briefings (story neighbours, change, related)."""
     stored = cache.known_entries() | set(products.entries)
-    again = []
+    again, to_fill = [], []
     for briefing in loaded.site.briefings:
         own = loaded.digests[briefing.slug]
         outputs = _own_outputs(briefing)
+        bases = [_own_fingerprint(cache.build_key, path, own) for path, _ in outputs]
+        finals = [_with_context(base, loaded.site.context(briefing.slug)) for base in bases]
         if all(session.has(path) for path, _ in outputs):
+            fresh = [session.fingerprints[path] for path, _ in outputs]
+            if fresh != finals:
+                to_fill.append(briefing)
             continue
-        fingerprints = [_own_fingerprint(cache.build_key, path, own) for path, _ in outputs]
-        if own in stored and all(session.can_keep(path, fp) for (path, _), fp in zip(outputs, fingerprints)):
-            for (path, kind), fp in zip(outputs, fingerprints):
+        if own in stored and all(session.can_keep(path, fp) for (path, _), fp in zip(outputs, finals)):
+            for (path, kind), fp in zip(outputs, finals):
                 session.keep(path, kind, fp, briefing.source)
+            continue
+        older = [session.version_of(path, base) for (path, _), base in zip(outputs, bases)]
+        if own in stored and all(older):
+            for (path, kind), fp in zip(outputs, older):
+                session.keep(path, kind, fp, briefing.source)
+            to_fill.append(briefing)
         else:
             again.append(briefing)
     if again:
         loader.rerender(again, products)
+        to_fill.extend(again)
+    for briefing in to_fill:
+        _fill_context(briefing, loaded, session, cache.build_key, renderer, products.links)
+
+
+def _with_context(base: str, context: BriefingContext) -> str:
+    """An own output's fingerprint: its source's, plus what its slots show (nothing for a lone briefing)."""
+    return base if context == EMPTY_CONTEXT else f"{base}+{digest(context.key())}"
+
+
+def _fill_context(briefing: Briefing, loaded: LoadedSite, session: OutputSession, key: str,
+                  renderer: PageRenderer, links: LinkChecker) -> None:
+    context = loaded.site.context(briefing.slug)
+    (page, _), (record, _) = _own_outputs(briefing)
+    own = loaded.digests[briefing.slug]
+    fragments = renderer.context_fragments(briefing, context)
+    data = fill_slots(session.read(page), fragments)
+    session.rewrite(page, data, _with_context(_own_fingerprint(key, page, own), context))
+    links.scan(page, data, briefing.source)
+    data = with_context(session.read(record), briefing, context, renderer.urls)
+    session.rewrite(record, data, _with_context(_own_fingerprint(key, record, own), context))
+    links.scan(record, data, briefing.source)
 
 
 def _place(planned: Planned, session: OutputSession, links: LinkChecker) -> None:

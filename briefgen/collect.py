@@ -1,4 +1,5 @@
-"""Parsed briefings → the :class:`Site`: what is published, in which order, grouped into tags and months.
+"""Parsed briefings → the :class:`Site`: what is published, in which order, grouped into tags, regions, actors,
+stories and months.
 
 Also the place where URL collisions are found: every clash is reported in one message naming all its files.
 """
@@ -9,10 +10,13 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import tzinfo
+from typing import Mapping
 
+from briefgen.config import StoryInfo
 from briefgen.errors import Problem, Problems
 from briefgen.model import ArchiveMonth, Briefing, Site, Taxonomy, Term
 from briefgen.slugs import make_slug
+from briefgen.stories import build_stories, contexts
 
 
 @dataclass(frozen=True)
@@ -34,18 +38,22 @@ def newest_first(briefings) -> tuple[Briefing, ...]:
     return tuple(sorted(briefings, key=lambda b: (-b.timestamp, b.slug)))
 
 
-TAXONOMIES = ("tags", "regions")
+TAXONOMIES = ("tags", "regions", "actors")
 
 
-def collect(briefings: list[Briefing], selection: Selection, timezone: tzinfo, problems: Problems) -> Site:
+def collect(briefings: list[Briefing], selection: Selection, timezone: tzinfo, problems: Problems,
+            stories: Mapping[str, StoryInfo] | None = None) -> Site:
     published = newest_first(b for b in briefings if is_published(b, selection))
     _report_slug_collisions(published, problems)
     for_feeds = Selection(now=selection.now)
+    grouped = build_stories(published, stories or {})
     return Site(
         briefings=published,
         taxonomies=tuple(Taxonomy(key, _terms(published, key)) for key in TAXONOMIES),
         archive=_archive(published, timezone),
         syndicated=frozenset(b.slug for b in published if is_published(b, for_feeds)),
+        stories=grouped,
+        contexts=contexts(published, grouped),
     )
 
 

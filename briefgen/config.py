@@ -65,6 +65,40 @@ def _section_aliases(value: Any) -> dict[str, tuple[str, ...]]:
     return aliases
 
 
+def _actor_aliases(value: Any) -> dict[str, tuple[str, ...]]:
+    if not isinstance(value, dict):
+        raise Invalid(f"expected a mapping of names to their other spellings, got {kind_of(value)}",
+                      "write e.g. `actors: {Gustavo Petro: [Petro, President Petro]}`")
+    aliases = {}
+    for name, others in value.items():
+        try:
+            aliases[non_empty_text(name).strip()] = tuple(o.strip() for o in text_list(others) if o.strip())
+        except Invalid as invalid:
+            raise Invalid(invalid.message, invalid.hint, at=(name,) + invalid.at) from None
+    return aliases
+
+
+@dataclass(frozen=True)
+class StoryInfo:
+    title: str
+    description: str = ""
+
+
+def _stories(value: Any) -> dict[str, StoryInfo]:
+    if not isinstance(value, dict):
+        raise Invalid(f"expected a mapping of story names to titles, got {kind_of(value)}",
+                      "write e.g. `stories: {venezuela-2025: {title: US–Venezuela crisis}}`")
+    stories = {}
+    for name, about in value.items():
+        if isinstance(about, str):
+            about = {"title": about}
+        if not isinstance(about, dict) or set(about) - {"title", "description"} or not about.get("title"):
+            raise Invalid("expected a title, or `title:` and `description:`",
+                          "write e.g. `venezuela-2025: {title: US–Venezuela crisis, description: …}`", at=(name,))
+        stories[text(name)] = StoryInfo(text(about["title"]).strip(), text(about.get("description", "")).strip())
+    return stories
+
+
 FEED_FIELDS = (
     Field("limit", integer(1, 10_000), default=20),
     Field("content", choice("full", "summary"), default="full"),
@@ -88,6 +122,8 @@ CONFIG_FIELDS = (
     Field("sections", _section_aliases, default={}),
     Field("day_first", boolean, default=True),
     Field("words_per_minute", integer(50, 2000), default=230),
+    Field("actors", _actor_aliases, default={}),
+    Field("stories", _stories, default={}),
 )
 
 
@@ -118,6 +154,8 @@ class SiteConfig:
     sections: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)  # extra heading aliases
     day_first: bool = True  # 01/02/2025 is 1 February
     words_per_minute: int = 230
+    actors: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)  # name → other spellings
+    stories: dict[str, StoryInfo] = field(default_factory=dict, hash=False)  # story → title, description
 
     @property
     def base_path(self) -> str:
@@ -194,6 +232,8 @@ def load_config(config_path: Path, base_url: str | None = None) -> SiteConfig:
         sections=values["sections"],
         day_first=values["day_first"],
         words_per_minute=values["words_per_minute"],
+        actors=values["actors"],
+        stories=values["stories"],
     )
 
 

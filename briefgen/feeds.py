@@ -45,6 +45,7 @@ class FeedContext:
     config: SiteConfig
     urls: Urls
     entry_html: Callable[[Briefing], str]  # the full content of an entry, URLs already absolute
+    change_of: Callable[[Briefing], str | None] = lambda briefing: None  # "escalated", "de-escalated", "held"
 
 
 def render_feed(spec: FeedSpec, context: FeedContext, name: str) -> bytes:
@@ -117,6 +118,9 @@ def _add_entry(feed: FeedGenerator, briefing: Briefing, context: FeedContext) ->
         entry.content(context.entry_html(briefing), type="html")
     for tag in briefing.tags:
         entry.category(term=tag)
+    change = context.change_of(briefing)
+    if change:
+        entry.category(term=change, label=f"Change since the previous briefing: {change}")
 
 
 def _json_feed(spec: FeedSpec, items: tuple[Briefing, ...], context: FeedContext) -> bytes:
@@ -155,6 +159,9 @@ def _json_item(briefing: Briefing, context: FeedContext) -> dict:
         item["content_html"] = context.entry_html(briefing)
     else:
         item["content_text"] = briefing.summary or briefing.title
+    change = context.change_of(briefing)
+    if change or briefing.escalation_level is not None:
+        item["_briefgen"] = {"escalation_level": briefing.escalation_level, "change": change}
     return item
 
 

@@ -129,6 +129,71 @@ class ArchiveMonth:
 
 
 @dataclass(frozen=True)
+class Change:
+    """How the situation moved since the story's previous briefing (the CrisisWatch convention)."""
+
+    direction: str  # "escalated", "de-escalated" or "held"
+    previous_level: int
+    level: int
+    previous: str  # slug of the previous briefing
+
+
+@dataclass(frozen=True)
+class StoryEvent:
+    """One dated event of a story's merged timeline, with the briefing that reported it first."""
+
+    date: dt.date
+    text: str
+    briefing: Briefing
+
+
+@dataclass(frozen=True)
+class Story:
+    """Briefings sharing a front matter ``story:``, newest first."""
+
+    slug: str
+    name: str  # as written in the front matter (the most used spelling)
+    title: str
+    description: str
+    briefings: tuple[Briefing, ...]
+    timeline: tuple[StoryEvent, ...]  # oldest first, de-duplicated across briefings
+
+    @property
+    def latest(self) -> Briefing:
+        return self.briefings[0]
+
+    @property
+    def status(self) -> str | None:
+        return next((b.status for b in self.briefings if b.status), None)
+
+    @property
+    def escalation_level(self) -> int | None:
+        return next((b.escalation_level for b in self.briefings if b.escalation_level is not None), None)
+
+
+@dataclass(frozen=True)
+class BriefingContext:
+    """What a briefing's page shows about the briefings around it."""
+
+    story: Story | None = None
+    previous: Briefing | None = None  # in its story, by date
+    next: Briefing | None = None
+    change: Change | None = None
+    related: tuple[Briefing, ...] = ()
+
+    def key(self) -> str:
+        """Everything the context shows, as text: a page is spliced again only when this changes."""
+        def brief(b: Briefing | None) -> str:
+            return f"{b.slug}\x1f{b.title}\x1f{b.timestamp}" if b else ""
+        story = f"{self.story.slug}\x1f{self.story.title}" if self.story else ""
+        change = repr(self.change) if self.change else ""
+        return "\x1e".join([story, brief(self.previous), brief(self.next), change, *map(brief, self.related)])
+
+
+EMPTY_CONTEXT = BriefingContext()
+
+
+@dataclass(frozen=True)
 class Site:
     """Everything the renderer needs: the published briefings (newest first) and what is derived from them."""
 
@@ -136,6 +201,11 @@ class Site:
     taxonomies: tuple[Taxonomy, ...]
     archive: tuple[ArchiveMonth, ...]
     syndicated: frozenset[str] = frozenset()  # slugs that may appear in feeds: never drafts or future ones
+    stories: tuple[Story, ...] = ()
+    contexts: dict[str, BriefingContext] = field(default_factory=dict, compare=False, hash=False)  # by slug
+
+    def context(self, slug: str) -> BriefingContext:
+        return self.contexts.get(slug, EMPTY_CONTEXT)
 
     def taxonomy(self, key: str) -> Taxonomy:
         return next(t for t in self.taxonomies if t.key == key)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from typing import Mapping
 from zoneinfo import ZoneInfo
 
 from briefgen.errors import Problem, Problems
@@ -30,6 +31,16 @@ class ParseContext:
     classifier: SectionClassifier = SectionClassifier()
     day_first: bool = True
     words_per_minute: int = 230
+    actor_names: Mapping[str, str] = field(default_factory=dict)  # any spelling, casefolded → the actor's name
+
+
+def actor_names(aliases: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+    """The config's ``actors:`` as a lookup table: each name and each of its other spellings → the name."""
+    table = {}
+    for name, others in aliases.items():
+        for spelling in (name, *others):
+            table[spelling.casefold()] = name
+    return table
 
 
 def parse_briefing(raw: bytes, shown_path: str, stem: str, context: ParseContext,
@@ -45,7 +56,7 @@ def parse_briefing(raw: bytes, shown_path: str, stem: str, context: ParseContext
     body = context.renderer.parse(front.body, front.body_first_line, _rules(meta["sections"], context))
     _check_section_overrides(front, body, shown_path, problems)
 
-    quotes = _quotes(body, meta, context)
+    quotes = [replace(q, speaker=_actor(q.speaker, context)) for q in _quotes(body, meta, context)]
     timeline = merge_events(meta["timeline"] + _dated_items(body, context))
     warnings = _missing_kinds(body, shown_path)
     for warning in warnings:
@@ -66,7 +77,7 @@ def parse_briefing(raw: bytes, shown_path: str, stem: str, context: ParseContext
         reading_minutes=max(1, math.ceil(body.word_count / context.words_per_minute)),
         tags=meta["tags"],
         regions=meta["regions"],
-        actors=tuple(dict.fromkeys(meta["actors"] + tuple(q.speaker for q in quotes))),
+        actors=tuple(dict.fromkeys([_actor(a, context) for a in meta["actors"]] + [q.speaker for q in quotes])),
         sources=meta["sources"],
         draft=meta["draft"],
         lang=meta["lang"],
@@ -78,6 +89,10 @@ def parse_briefing(raw: bytes, shown_path: str, stem: str, context: ParseContext
         warnings=tuple(w.message for w in warnings),
         extra=meta["extra"],
     )
+
+
+def _actor(name: str, context: ParseContext) -> str:
+    return context.actor_names.get(name.casefold(), name)
 
 
 def _decode(raw: bytes, shown_path: str, problems: Problems) -> str | None:

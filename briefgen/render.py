@@ -11,24 +11,28 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import re
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 import jinja2
+from markupsafe import Markup
 
 from briefgen import __version__
-from briefgen.api import briefing_record, dump, render_api_index, schema_files, summary_key
+from briefgen.api import (actor_record, actors_index, briefing_record, dump, render_api_index, schema_files,
+                          stories_index, story_record, summary_key)
 from briefgen.cache import CACHE_DIR, digest
+from briefgen.charts import escalation_chart
 from briefgen.config import SiteConfig
 from briefgen.errors import BuildFailed, Problem
 from briefgen.feeds import FEED_FILES, FeedContext, FeedSpec, absolutize, render_feed
-from briefgen.model import Briefing, Site, Taxonomy
+from briefgen.model import EMPTY_CONTEXT, Briefing, BriefingContext, Site, Taxonomy
 from briefgen.theme import Theme
-from briefgen.urls import Urls, briefing_route, home_route, output_file, page_route, term_route
+from briefgen.urls import Urls, briefing_route, home_route, output_file, page_route, story_route, term_route
 from briefgen.views import (TAXONOMY_LABELS, BriefingView, Link, MonthView, Pagination, briefing_view,
-                            term_view)
+                            context_view, quote_refs, story_view, term_view)
 
 RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ku", "ps", "sd", "ug", "ur", "yi"})
 ARCHIVE_INLINE_LIMIT = 500  # up to this many briefings, the archive index lists every title
@@ -91,8 +95,9 @@ class PageRenderer:
             "base_url": config.base_url,
             "home": urls.path(""),
             "generator": f"briefgen {__version__}",
-            "nav": (Link("Latest", urls.path("")), Link("Archive", urls.path("archive/")),
-                    Link("Tags", urls.path("tags/")), Link("Regions", urls.path("regions/"))),
+            "nav": (Link("Latest", urls.path("")), Link("Stories", urls.path("stories/")),
+                    Link("Actors", urls.path("actors/")), Link("Regions", urls.path("regions/")),
+                    Link("Tags", urls.path("tags/")), Link("Archive", urls.path("archive/"))),
             "feeds": self.feed_links("", config.title),
         }
 
@@ -110,8 +115,23 @@ class PageRenderer:
         }
         html = render_template(self.env, template, site=self.site_values, page=page, url=self.urls.path,
                                asset=lambda name: self.urls.path(self.assets[name]), to_json=_json_for_script,
-                               **values)
+                               slot=empty_slot, **values)
         return html.encode("utf-8")
+
+    def context_fragments(self, briefing: Briefing, context: BriefingContext) -> dict[str, str]:
+        """What fills a briefing page's slots: the parts that depend on other briefings."""
+        if context == EMPTY_CONTEXT:
+            return {name: "" for name in SLOTS}
+        values = {"briefing": self.view(briefing), "context": context_view(context, self.urls, self.config.tz)}
+        return {name: render_template(self.env, f"partials/slot_{name}.html", **values) for name in SLOTS}
+
+    def change_note(self, briefing: Briefing, context: BriefingContext) -> str:
+        """The change since the story's previous briefing, as a paragraph leading a feed entry ("" if none)."""
+        change = context_view(context, self.urls, self.config.tz).change
+        if change is None:
+            return ""
+        previous = Link(change.previous.text, self.urls.absolute(briefing_route(context.change.previous)))
+        return render_template(self.env, "partials/change_note.html", change=change, previous=previous)
 
     def briefing_products(self, briefing: Briefing) -> BriefingProducts:
         view = self.view(briefing)
@@ -120,6 +140,25 @@ class PageRenderer:
         entry = render_template(self.env, "feed_entry.html", briefing=view)
         return BriefingProducts(page=page, record=dump(briefing_record(briefing, self.config, self.urls)),
                                 entry_html=absolutize(entry, view.absolute_url))
+
+
+SLOTS = ("change", "story")  # named places in briefing.html filled once the whole site is known
+_SLOT = re.compile(rb"<!--briefgen:(\w+)-->.*?<!--/briefgen:\1-->", re.DOTALL)
+
+
+def empty_slot(name: str) -> Markup:
+    return Markup(f"<!--briefgen:{name}--><!--/briefgen:{name}-->")
+
+
+def fill_slots(page: bytes, fragments: dict[str, str]) -> bytes:
+    """The page with each slot's content replaced (the slot's markers stay, so it can be filled again)."""
+    def fill(match: re.Match) -> bytes:
+        name = match.group(1).decode()
+        if name not in fragments:
+            return match.group(0)
+        content = fragments[name].strip()
+        return f"<!--briefgen:{name}-->{chr(10) + content + chr(10) if content else ''}<!--/briefgen:{name}-->".encode()
+    return _SLOT.sub(fill, page)
 
 
 def render_template(env: jinja2.Environment, name: str, **values) -> str:
@@ -146,14 +185,17 @@ def plan_site(site: Site, renderer: PageRenderer, theme: Theme, inputs: PlanInpu
     config = renderer.config
     plan = _Plan(site, renderer, inputs)
     yield from plan.home_pages()
+    yield from plan.stories()
     for taxonomy in site.taxonomies:
         yield from plan.taxonomy(taxonomy)
     yield from plan.archive()
     yield plan.planned("404.html", "page", ("404",),
                        lambda: renderer.page("404.html", "404.html", title="Page not found", canonical=False))
     yield from plan.feeds(FeedSpec(config.title, "", site.briefings))
-    yield plan.planned("api/briefings.json", "data", ("api", *map(summary_key, site.briefings)),
+    yield plan.planned("api/briefings.json", "data",
+                       ("api", *(summary_key(b, site.context(b.slug).change) for b in site.briefings)),
                        lambda: render_api_index(site, config, renderer.urls))
+    yield from plan.api_groups()
     for path, data in schema_files():
         yield _literal(path, data)
     yield from _static(theme, config.root / "static")
@@ -223,9 +265,14 @@ class _Plan:
 
             def page(page_route_, number, pagination, items, term=term, feeds=feeds):
                 view = term_view(taxonomy.key, term, self.urls, items)
-                return self.renderer.page("term.html", page_route_, title=f"{labels.singular}: {term.name}",
-                                          labels=labels, term=view, pagination=pagination, feeds=feeds,
-                                          description=f"Briefings about {term.name}")
+                extra = {}
+                if taxonomy.key == "actors":  # an actor's page: what they said in the briefings shown
+                    shown = term.briefings[(number - 1) * self.config.per_page:number * self.config.per_page]
+                    extra["quotes"] = quote_refs(term.name, shown, self.urls, self.config.tz)
+                return self.renderer.page("actor.html" if taxonomy.key == "actors" else "term.html", page_route_,
+                                          title=f"{labels.singular}: {term.name}", labels=labels, term=view,
+                                          pagination=pagination, feeds=feeds,
+                                          description=f"Briefings about {term.name}", **extra)
             yield from self.paginated(route, term.briefings, "term", (term.name,), page)
             yield from self.feeds(FeedSpec(title, route, term.briefings))
 
@@ -256,10 +303,67 @@ class _Plan:
 
     def feeds(self, spec: FeedSpec) -> Iterator[Planned]:
         items = tuple(b for b in spec.briefings if b.slug in self.site.syndicated)[:self.config.feeds.limit]
-        context = FeedContext(config=self.config, urls=self.urls, entry_html=self.inputs.entry_html)
+        context = FeedContext(config=self.config, urls=self.urls, entry_html=self.entry_html,
+                              change_of=lambda b: c.direction if (c := self.site.context(b.slug).change) else None)
+        changes = [self.change_key(b) for b in items]
         for name, _, _ in FEED_FILES:
-            yield self.planned(spec.route + name, "feed", ("feed", spec.title, *self.member_digests(items)),
+            yield self.planned(spec.route + name, "feed", ("feed", spec.title, *self.member_digests(items), *changes),
                                partial(render_feed, FeedSpec(spec.title, spec.route, items), context, name))
+
+    def entry_html(self, briefing: Briefing) -> str:
+        """Feed content: the change since the story's previous briefing, then the briefing itself."""
+        return self.renderer.change_note(briefing, self.site.context(briefing.slug)) + self.inputs.entry_html(briefing)
+
+    def change_key(self, briefing: Briefing) -> str:
+        context = self.site.context(briefing.slug)
+        return f"{context.change!r}\x1f{context.previous.title}" if context.change and context.previous else ""
+
+    def stories(self) -> Iterator[Planned]:
+        tz = self.config.tz
+        index_parts = ("stories", *(f"{s.slug}\0{s.title}\0{s.description}\0{len(s.briefings)}\0"
+                                    f"{self.inputs.digests[s.latest.slug]}" for s in self.site.stories))
+
+        def index() -> bytes:
+            views = tuple(story_view(s, self.urls, tz, ()) for s in self.site.stories)
+            return self.renderer.page("stories.html", "stories/", title="Stories", stories=views,
+                                      description="Every story followed across several briefings")
+        yield self.planned(output_file("stories/"), "page", index_parts, index)
+        for story in self.site.stories:
+            route = story_route(story.slug)
+            title = f"{self.config.title}: {story.title}"
+            feeds = self.renderer.feed_links(route, title) + self.renderer.site_values["feeds"]
+
+            def page(page_route_, number, pagination, items, story=story, feeds=feeds):
+                return self.renderer.page(
+                    "story.html", page_route_, title=story.title, feeds=feeds, pagination=pagination,
+                    description=story.description or f"Briefings on {story.title}, with their timeline",
+                    story=story_view(story, self.urls, tz, items),
+                    chart=escalation_chart(story, "escalation-chart", tz) if number == 1 else "")
+            yield from self.paginated(route, story.briefings, "story",
+                                      (story.title, story.description, *self.member_digests(story.briefings)), page)
+            yield from self.feeds(FeedSpec(title, route, story.briefings))
+
+    def api_groups(self) -> Iterator[Planned]:
+        """The stories and actors as data: an index of each, and one file per story and per actor."""
+        site, config, urls = self.site, self.config, self.urls
+        yield self.planned("api/stories.json", "data",
+                           ("api-stories", *(f"{s.slug}\0{s.title}\0{s.description}\0"
+                                             + "\0".join(self.member_digests(s.briefings)) for s in site.stories)),
+                           lambda: dump(stories_index(site, config, urls)))
+        for story in site.stories:
+            yield self.planned(f"api/stories/{story.slug}.json", "data",
+                               ("api-story", story.title, story.description, *self.member_digests(story.briefings),
+                                *(self.change_key(b) for b in story.briefings)),
+                               partial(lambda s: dump(story_record(s, site, config, urls)), story))
+        actors = site.taxonomy("actors")
+        yield self.planned("api/actors.json", "data",
+                           ("api-actors", *(f"{t.slug}\0{t.name}\0" + "\0".join(self.member_digests(t.briefings))
+                                            for t in actors.terms)),
+                           lambda: dump(actors_index(actors, config, urls)))
+        for term in actors.terms:
+            yield self.planned(f"api/actors/{term.slug}.json", "data",
+                               ("api-actor", term.name, *self.member_digests(term.briefings)),
+                               partial(lambda t: dump(actor_record(t, config, urls)), term))
 
 
 def _literal(path: str, data: bytes) -> Planned:

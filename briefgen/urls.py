@@ -73,6 +73,10 @@ def term_route(taxonomy: str, slug: str) -> str:
     return f"{taxonomy}/{slug}/"
 
 
+def story_route(slug: str) -> str:
+    return f"stories/{slug}/"
+
+
 def home_route(page: int) -> str:
     return page_route("", page)
 

@@ -11,9 +11,9 @@ from datetime import tzinfo
 
 from markupsafe import Markup
 
-from briefgen.model import Briefing, Term
+from briefgen.model import Briefing, BriefingContext, Change, Story, Term
 from briefgen.slugs import make_slug
-from briefgen.urls import Urls, briefing_route, term_route
+from briefgen.urls import Urls, briefing_route, story_route, term_route
 
 KIND_LABELS = {"context": "Context", "escalation": "Escalation", "reactions": "Reactions", "impact": "Impact"}
 
@@ -74,7 +74,7 @@ class BriefingView:
     toc: tuple[Link, ...]
     tags: tuple[Link, ...]
     regions: tuple[Link, ...]
-    actors: tuple[str, ...]
+    actors: tuple[Link, ...]
     sources: tuple[Link, ...]
     quotes: tuple[QuoteView, ...]
     timeline: tuple[EventView, ...]
@@ -96,7 +96,9 @@ class TaxonomyLabels:
     singular: str  # "Tag"
 
 
-TAXONOMY_LABELS = {"tags": TaxonomyLabels("Tags", "Tag"), "regions": TaxonomyLabels("Regions", "Region")}
+TAXONOMY_LABELS = {"tags": TaxonomyLabels("Tags", "Tag"), "regions": TaxonomyLabels("Regions", "Region"),
+                   "actors": TaxonomyLabels("Actors", "Actor")}
+CHANGE_LABELS = {"escalated": "Escalated", "de-escalated": "De-escalated", "held": "Held"}
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,60 @@ class Pagination:
     next_url: str | None
 
 
+@dataclass(frozen=True)
+class ChangeView:
+    direction: str  # "escalated", "de-escalated", "held"
+    label: str  # "Escalated"
+    previous_level: int
+    level: int
+    previous: Link  # the briefing compared with
+
+
+@dataclass(frozen=True)
+class ContextView:
+    """A briefing's place among the others: its story, neighbours, change and related briefings."""
+
+    story: Link | None
+    previous: Link | None
+    next: Link | None
+    change: ChangeView | None
+    related: tuple[BriefingView, ...]
+
+
+@dataclass(frozen=True)
+class StoryEventView:
+    iso: str
+    display: str
+    text: str
+    briefing: Link
+
+
+@dataclass(frozen=True)
+class StoryView:
+    slug: str
+    title: str
+    description: str
+    url: str
+    count: int
+    status: str | None
+    escalation_level: int | None
+    latest: BriefingView
+    first: When
+    timeline: tuple[StoryEventView, ...]
+    briefings: tuple[BriefingView, ...]  # those shown on one page
+
+
+@dataclass(frozen=True)
+class QuoteRefView:
+    """One quotation on an actor's page, with where it was said."""
+
+    speaker: str
+    role: str
+    text: str
+    date: When
+    briefing: Link  # to the quote's section of the briefing
+
+
 def briefing_view(briefing: Briefing, urls: Urls, timezone: tzinfo) -> BriefingView:
     route = briefing_route(briefing.slug)
     return BriefingView(
@@ -145,7 +201,7 @@ def briefing_view(briefing: Briefing, urls: Urls, timezone: tzinfo) -> BriefingV
         toc=tuple(Link(text=entry.text, url="#" + entry.anchor) for entry in briefing.toc if entry.level <= 2),
         tags=_term_links("tags", briefing.tags, urls),
         regions=_term_links("regions", briefing.regions, urls),
-        actors=briefing.actors,
+        actors=_term_links("actors", briefing.actors, urls),
         sources=tuple(Link(text=source.name, url=source.url) for source in briefing.sources),
         quotes=tuple(QuoteView(speaker=q.speaker, role=q.role, text=q.text, section=q.section)
                      for q in briefing.quotes),
@@ -187,3 +243,49 @@ def term_view(taxonomy: str, term: Term, urls: Urls, items: tuple[BriefingView, 
     """A term with ``items``: the briefings shown on one of its pages."""
     route = term_route(taxonomy, term.slug)
     return TermView(name=term.name, url=urls.path(route), route=route, count=len(term.briefings), briefings=items)
+
+
+def story_link(story: Story, urls: Urls) -> Link:
+    return Link(text=story.title, url=urls.path(story_route(story.slug)))
+
+
+def change_view(change: Change | None, previous: Briefing | None, urls: Urls) -> ChangeView | None:
+    if change is None or previous is None:
+        return None
+    return ChangeView(direction=change.direction, label=CHANGE_LABELS[change.direction],
+                      previous_level=change.previous_level, level=change.level,
+                      previous=_briefing_link(previous, urls))
+
+
+def context_view(context: BriefingContext, urls: Urls, timezone: tzinfo) -> ContextView:
+    return ContextView(
+        story=story_link(context.story, urls) if context.story else None,
+        previous=_briefing_link(context.previous, urls) if context.previous else None,
+        next=_briefing_link(context.next, urls) if context.next else None,
+        change=change_view(context.change, context.previous, urls),
+        related=tuple(briefing_view(b, urls, timezone) for b in context.related),
+    )
+
+
+def story_view(story: Story, urls: Urls, timezone: tzinfo, items: tuple[BriefingView, ...]) -> StoryView:
+    return StoryView(
+        slug=story.slug, title=story.title, description=story.description, url=urls.path(story_route(story.slug)),
+        count=len(story.briefings), status=story.status, escalation_level=story.escalation_level,
+        latest=briefing_view(story.latest, urls, timezone), first=When.of(story.briefings[-1].date, timezone),
+        timeline=tuple(StoryEventView(iso=e.date.isoformat(), display=f"{e.date.day} {e.date:%B %Y}", text=e.text,
+                                      briefing=_briefing_link(e.briefing, urls)) for e in story.timeline),
+        briefings=items)
+
+
+def quote_refs(actor: str, briefings: tuple[Briefing, ...], urls: Urls, timezone: tzinfo) -> tuple[QuoteRefView, ...]:
+    """Every quote by ``actor`` (compared by slug) in ``briefings``, in their order."""
+    wanted = make_slug(actor)
+    return tuple(
+        QuoteRefView(speaker=q.speaker, role=q.role, text=q.text, date=When.of(b.date, timezone),
+                     briefing=Link(text=b.title, url=urls.path(briefing_route(b.slug))
+                                   + (f"#{q.section}" if q.section not in ("", "lead", "other") else "")))
+        for b in briefings for q in b.quotes if make_slug(q.speaker) == wanted)
+
+
+def _briefing_link(briefing: Briefing, urls: Urls) -> Link:
+    return Link(text=briefing.title, url=urls.path(briefing_route(briefing.slug)))

@@ -20,7 +20,7 @@ from briefgen.config import SiteConfig
 from briefgen.errors import Problem, Problems
 from briefgen.markdown import MarkdownRenderer
 from briefgen.model import Briefing
-from briefgen.parse import ParseContext, parse_briefing
+from briefgen.parse import ParseContext, actor_names, parse_briefing
 from briefgen.render import PageRenderer
 from briefgen.sections import SectionClassifier
 from briefgen.selfcheck import links_in
@@ -69,7 +69,8 @@ class Worker:
     def __init__(self, config: SiteConfig, theme: Theme | None):
         self.context = ParseContext(timezone=config.tz, renderer=MarkdownRenderer(),
                                     classifier=SectionClassifier.with_extra(config.sections),
-                                    day_first=config.day_first, words_per_minute=config.words_per_minute)
+                                    day_first=config.day_first, words_per_minute=config.words_per_minute,
+                                    actor_names=actor_names(config.actors))
         self.renderer = PageRenderer(config, theme) if theme is not None else None
 
     def run(self, task: Task) -> Parsed:

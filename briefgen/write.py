@@ -139,6 +139,31 @@ class OutputSession:
         return (self.previous.get(path) == fingerprint
                 and os.path.isfile(os.path.join(self._output, safe_relative_path(path))))
 
+    def version_of(self, path: str, base: str) -> str | None:
+        """The fingerprint of a file that can be carried over and was made from ``base`` (``base`` itself, or
+        ``base`` plus what was filled in afterwards), or None."""
+        for known in (self.present.get(path), self.previous.get(path)):
+            if known and (known == base or known.startswith(base + "+")) and self.can_keep(path, known):
+                return known
+        return None
+
+    def read(self, path: str) -> bytes:
+        """The bytes of a file this session has already put or kept."""
+        with open(os.path.join(self._target, safe_relative_path(path)), "rb") as handle:
+            return handle.read()
+
+    def rewrite(self, path: str, data: bytes, fingerprint: str) -> None:
+        """New bytes for a file this session has already put or kept (never written through: a kept file may be
+        a link to the live site's)."""
+        target = os.path.join(self._target, safe_relative_path(path))
+        temporary = f"{target}.briefgen-new"
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, target)
+        self.fingerprints[path] = fingerprint
+        self.report.written += 1
+        self.report.bytes += len(data)
+
     def keep(self, path: str, kind: str, fingerprint: str, source: str = "") -> bool:
         """Carry an unchanged file over instead of rendering it; False when there is none to carry."""
         if not self.can_keep(path, fingerprint):

@@ -8,7 +8,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-from briefgen.api import SCHEMAS
+from briefgen.api import SCHEMA_FILES, SCHEMAS
 from conftest import BASIC_CONFIG, EXAMPLE_BASE, briefing, run_cli, write_site
 from helpers import soup
 
@@ -21,7 +21,7 @@ def example(example_output):
 
 
 def validator(name: str) -> Draft202012Validator:
-    schemas = {n: json.loads((SCHEMAS / n).read_text()) for n in ("briefings.schema.json", "briefing.schema.json")}
+    schemas = {n: json.loads((SCHEMAS / n).read_text()) for n in SCHEMA_FILES}
     registry = Registry().with_resources((s["$id"], Resource.from_contents(s)) for s in schemas.values())
     return Draft202012Validator(schemas[name], registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
@@ -34,7 +34,19 @@ def test_every_emitted_json_file_matches_its_schema(example):
     single = validator("briefing.schema.json")
     for path in files:
         single.validate(json.loads(path.read_text()))
-    assert (example / "api/schema/briefing.schema.json").is_file()
+    for name in SCHEMA_FILES:
+        assert (example / "api/schema" / name).read_bytes() == (SCHEMAS / name).read_bytes()
+
+
+@pytest.mark.parametrize("index, folder, schema", [("stories", "stories", "story"), ("actors", "actors", "actor")])
+def test_story_and_actor_files_match_their_schemas(example, index, folder, schema):
+    listed = json.loads((example / f"api/{index}.json").read_text())
+    validator(f"{index}.schema.json").validate(listed)
+    files = sorted((example / "api" / folder).glob("*.json"))
+    assert [p.stem for p in files] == sorted(item["slug"] for item in listed[index]) and files
+    single = validator(f"{schema}.schema.json")
+    for path in files:
+        single.validate(json.loads(path.read_text()))
 
 
 def test_schema_rejects_a_wrong_document(example):

@@ -1,0 +1,93 @@
+"""Charts drawn at build time as inline SVG: no JavaScript, readable by screen readers, styled by the theme's CSS
+(classes only, colours from ``currentColor`` and custom properties, so light and dark modes both work)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import tzinfo
+from html import escape
+
+from markupsafe import Markup
+
+from briefgen.model import Story
+
+WIDTH, HEIGHT = 640, 220
+LEFT, RIGHT, TOP, BOTTOM = 44, 16, 16, 36
+LEVELS = range(1, 6)
+
+
+@dataclass(frozen=True)
+class Point:
+    day: int  # days since the first point
+    level: int
+    label: str  # "29 November 2025: level 4 — <title>"
+
+
+def escalation_chart(story: Story, chart_id: str, timezone: tzinfo) -> Markup:
+    """The story's escalation level over time, one point per briefing that gives a level; "" when none does."""
+    dated = [(b.date.astimezone(timezone).date(), b.escalation_level, b.title) for b in reversed(story.briefings)
+             if b.escalation_level is not None]
+    if not dated:
+        return Markup("")
+    first = dated[0][0]
+    points = [Point((day - first).days, level, f"{_display(day)}: level {level} — {title}")
+              for day, level, title in dated]
+    span = max(points[-1].day, 1)
+    coordinates = [(_x(p.day, span, len(points)), _y(p.level)) for p in points]
+    title = f"Escalation level over time: {story.title}"
+    description = _describe(dated)
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
+    ]
+    for level in LEVELS:
+        y = _y(level)
+        parts.append(f'<line class="chart__grid" x1="{LEFT}" y1="{y}" x2="{WIDTH - RIGHT}" y2="{y}"/>')
+        parts.append(f'<text class="chart__axis" x="{LEFT - 10}" y="{y + 4}" text-anchor="end">{level}</text>')
+    parts.append(f'<text class="chart__axis" x="{LEFT}" y="{HEIGHT - 10}">{escape(_display(dated[0][0]))}</text>')
+    if len(dated) > 1:
+        parts.append(f'<text class="chart__axis" x="{WIDTH - RIGHT}" y="{HEIGHT - 10}" text-anchor="end">'
+                     f'{escape(_display(dated[-1][0]))}</text>')
+        path = " ".join(f"{x},{y}" for x, y in _steps(coordinates))
+        parts.append(f'<polyline class="chart__line" points="{path}"/>')
+    for point, (x, y) in zip(points, coordinates):
+        parts.append(f'<circle class="chart__point chart__point--{point.level}" cx="{x}" cy="{y}" r="5">'
+                     f'<title>{escape(point.label)}</title></circle>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def _x(day: int, span: int, count: int) -> float:
+    if count == 1:
+        return round((LEFT + WIDTH - RIGHT) / 2, 1)
+    return round(LEFT + (WIDTH - LEFT - RIGHT) * day / span, 1)
+
+
+def _y(level: int) -> float:
+    return round(TOP + (HEIGHT - TOP - BOTTOM) * (5 - level) / 4, 1)
+
+
+def _steps(coordinates: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """A level holds until the next briefing changes it: a step line, not a slope."""
+    steps = [coordinates[0]]
+    for x, y in coordinates[1:]:
+        steps.append((x, steps[-1][1]))
+        steps.append((x, y))
+    return steps
+
+
+def _describe(dated: list[tuple]) -> str:
+    levels = [level for _, level, _ in dated]
+    count = len(dated)
+    if count == 1:
+        return f"One briefing, on {_display(dated[0][0])}, at level {levels[0]} of 5."
+    peak = max(levels)
+    peak_day = next(day for day, level, _ in dated if level == peak)
+    return (f"{count} briefings from {_display(dated[0][0])} to {_display(dated[-1][0])}: level {levels[0]} "
+            f"at first, {levels[-1]} in the latest, highest {peak} of 5 on {_display(peak_day)}.")
+
+
+def _display(day) -> str:
+    return f"{day.day} {day:%B %Y}"
