@@ -25,7 +25,7 @@ from briefgen.config import SiteConfig
 from briefgen.discover import ContentFile, discover
 from briefgen.errors import BuildFailed, Problem, Problems
 from briefgen.api import with_context
-from briefgen.model import EMPTY_CONTEXT, Briefing, BriefingContext, Site
+from briefgen.model import Briefing, BriefingContext, Site
 from briefgen.render import PageRenderer, PlanInputs, Planned, fill_slots, plan_site
 from briefgen.selfcheck import LinkChecker
 from briefgen.theme import Theme, load_theme
@@ -356,7 +356,8 @@ def _carry_over_or_render(loaded: LoadedSite, loader: _Loader, session: OutputSe
         own = loaded.digests[briefing.slug]
         outputs = _own_outputs(briefing)
         bases = [_own_fingerprint(cache.build_key, path, own) for path, _ in outputs]
-        finals = [_with_context(base, loaded.site.context(briefing.slug)) for base in bases]
+        suffix = _context_suffix(loaded.site.context(briefing.slug))
+        finals = [base + suffix for base in bases]
         if all(session.has(path) for path, _ in outputs):
             fresh = [session.fingerprints[path] for path, _ in outputs]
             if fresh != finals:
@@ -380,9 +381,9 @@ def _carry_over_or_render(loaded: LoadedSite, loader: _Loader, session: OutputSe
         _fill_context(briefing, loaded, session, cache.build_key, renderer, products.links)
 
 
-def _with_context(base: str, context: BriefingContext) -> str:
-    """An own output's fingerprint: its source's, plus what its slots show (nothing for a lone briefing)."""
-    return base if context == EMPTY_CONTEXT else f"{base}+{digest(context.key())}"
+def _context_suffix(context: BriefingContext) -> str:
+    """Added to an own output's fingerprint: what its slots show (nothing for a briefing with no context)."""
+    return "" if context.empty else f"+{digest(context.key())}"
 
 
 def _fill_context(briefing: Briefing, loaded: LoadedSite, session: OutputSession, key: str,
@@ -392,10 +393,11 @@ def _fill_context(briefing: Briefing, loaded: LoadedSite, session: OutputSession
     own = loaded.digests[briefing.slug]
     fragments = renderer.context_fragments(briefing, context)
     data = fill_slots(session.read(page), fragments)
-    session.rewrite(page, data, _with_context(_own_fingerprint(key, page, own), context))
+    suffix = _context_suffix(context)
+    session.rewrite(page, data, _own_fingerprint(key, page, own) + suffix)
     links.scan(page, data, briefing.source)
     data = with_context(session.read(record), briefing, context, renderer.urls)
-    session.rewrite(record, data, _with_context(_own_fingerprint(key, record, own), context))
+    session.rewrite(record, data, _own_fingerprint(key, record, own) + suffix)
     links.scan(record, data, briefing.source)
 
 

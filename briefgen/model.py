@@ -149,14 +149,13 @@ class StoryEvent:
 
 @dataclass(frozen=True)
 class Story:
-    """Briefings sharing a front matter ``story:``, newest first."""
+    """Briefings sharing a front matter ``story:``, newest first (their merged timeline: ``stories.py``)."""
 
     slug: str
     name: str  # as written in the front matter (the most used spelling)
     title: str
     description: str
     briefings: tuple[Briefing, ...]
-    timeline: tuple[StoryEvent, ...]  # oldest first, de-duplicated across briefings
 
     @property
     def latest(self) -> Briefing:
@@ -180,6 +179,10 @@ class BriefingContext:
     next: Briefing | None = None
     change: Change | None = None
     related: tuple[Briefing, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.story or self.previous or self.next or self.change or self.related)
 
     def key(self) -> str:
         """Everything the context shows, as text: a page is spliced again only when this changes."""

@@ -28,7 +28,7 @@ from briefgen.charts import escalation_chart
 from briefgen.config import SiteConfig
 from briefgen.errors import BuildFailed, Problem
 from briefgen.feeds import FEED_FILES, FeedContext, FeedSpec, absolutize, render_feed
-from briefgen.model import EMPTY_CONTEXT, Briefing, BriefingContext, Site, Taxonomy
+from briefgen.model import Briefing, BriefingContext, Site, Taxonomy
 from briefgen.theme import Theme
 from briefgen.urls import Urls, briefing_route, home_route, output_file, page_route, story_route, term_route
 from briefgen.views import (TAXONOMY_LABELS, BriefingView, Link, MonthView, Pagination, briefing_view,
@@ -120,7 +120,7 @@ class PageRenderer:
 
     def context_fragments(self, briefing: Briefing, context: BriefingContext) -> dict[str, str]:
         """What fills a briefing page's slots: the parts that depend on other briefings."""
-        if context == EMPTY_CONTEXT:
+        if context.empty:
             return {name: "" for name in SLOTS}
         values = {"briefing": self.view(briefing), "context": context_view(context, self.urls, self.config.tz)}
         return {name: render_template(self.env, f"partials/slot_{name}.html", **values) for name in SLOTS}

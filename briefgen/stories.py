@@ -6,8 +6,7 @@ Pure functions of the published briefings (newest first), so the same site alway
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Iterable, Mapping
 
 from briefgen.config import StoryInfo
@@ -15,8 +14,9 @@ from briefgen.model import Briefing, BriefingContext, Change, Story, StoryEvent
 from briefgen.slugs import make_slug
 
 RELATED_LIMIT = 4
-NEIGHBOURS = 8  # candidates taken around a briefing in each group it belongs to (groups can be huge)
+NEIGHBOURS = 6  # candidates taken around a briefing in each group it belongs to (groups can be huge)
 WEIGHTS = {"story": 3, "actor": 2, "tag": 1}
+_WORD = re.compile(r"\w+")
 
 
 def build_stories(briefings: tuple[Briefing, ...], infos: Mapping[str, StoryInfo]) -> tuple[Story, ...]:
@@ -35,7 +35,7 @@ def _story(slug: str, briefings: tuple[Briefing, ...], infos: Mapping[str, Story
     info = infos.get(name) or next((i for key, i in infos.items() if make_slug(key) == slug), None)
     title = info.title if info else _title_from(name)
     return Story(slug=slug, name=name, title=title, description=info.description if info else "",
-                 briefings=briefings, timeline=merged_timeline(briefings))
+                 briefings=briefings)
 
 
 def _title_from(name: str) -> str:
@@ -48,7 +48,7 @@ def _title_from(name: str) -> str:
 
 def merged_timeline(briefings: Iterable[Briefing]) -> tuple[StoryEvent, ...]:
     """Every dated event of the briefings, oldest first; an event told by several briefings (same date, same
-    words once case, accents and punctuation are ignored) is kept once, linked to the earliest briefing."""
+    words once case and punctuation are ignored) is kept once, linked to the earliest briefing."""
     seen: dict[tuple, StoryEvent] = {}
     for briefing in sorted(briefings, key=lambda b: (b.timestamp, b.slug)):
         for event in briefing.timeline:
@@ -59,8 +59,7 @@ def merged_timeline(briefings: Iterable[Briefing]) -> tuple[StoryEvent, ...]:
 
 
 def _comparable(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    return " ".join("".join(c for c in folded if c.isalnum() or c.isspace()).split())
+    return " ".join(_WORD.findall(text.casefold()))
 
 
 def change_between(previous: Briefing, current: Briefing) -> Change | None:
@@ -95,30 +94,40 @@ def contexts(briefings: tuple[Briefing, ...], stories: tuple[Story, ...]) -> dic
 
 
 def related_briefings(briefings: tuple[Briefing, ...]) -> dict[str, tuple[Briefing, ...]]:
-    """Briefings sharing a story, actors or tags, best first: scored 3 per shared story, 2 per shared actor and
-    1 per shared tag, ties broken by closeness in time, then slug. Candidates are the briefings nearest in time
-    within each shared group, so the work stays linear however large a tag grows."""
+    """Briefings sharing a story, actors or tags, best first: within each group a briefing belongs to, the
+    briefings nearest in time score the group's weight (3 for the story, 2 per actor, 1 per tag); ties are
+    broken by closeness in time, then slug. Looking only near each briefing keeps the work linear however large
+    a tag grows."""
     memberships = {b.slug: _groups(b) for b in briefings}
-    groups: dict[tuple[str, str], list[Briefing]] = defaultdict(list)
-    for briefing in sorted(briefings, key=lambda b: (b.timestamp, b.slug)):
-        for group in memberships[briefing.slug]:
-            groups[group].append(briefing)
-    position = {group: {b.slug: i for i, b in enumerate(members)} for group, members in groups.items()}
+    by_slug = {b.slug: b for b in briefings}
+    when = {b.slug: b.timestamp for b in briefings}
+    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for slug in sorted(by_slug, key=lambda slug: (when[slug], slug)):
+        for group in memberships[slug]:
+            groups[group].append(slug)
+    position = {group: {slug: i for i, slug in enumerate(members)} for group, members in groups.items()}
+    half = NEIGHBOURS // 2
     found = {}
-    for briefing in briefings:
-        mine = memberships[briefing.slug]
-        candidates: dict[str, Briefing] = {}
+    for slug, mine in memberships.items():
+        scores: Counter[str] = Counter()
         for group in mine:
-            members, at = groups[group], position[group][briefing.slug]
-            half = NEIGHBOURS // 2
-            for other in members[max(0, at - half):at + half + 1]:
-                if other.slug != briefing.slug:
-                    candidates[other.slug] = other
-        scored = sorted(candidates.values(), key=lambda other: (
-            -sum(WEIGHTS[kind] for kind, _ in mine & memberships[other.slug]),
-            abs(other.timestamp - briefing.timestamp), other.slug))
-        found[briefing.slug] = tuple(scored[:RELATED_LIMIT + 2])  # room for the story neighbours left out later
+            members, at = groups[group], position[group][slug]
+            scores.update(members[max(0, at - half):at + half + 1] * WEIGHTS[group[0]])
+        del scores[slug]
+        found[slug] = tuple(by_slug[other] for other in _best(scores, when, slug))
     return found
+
+
+def _best(scores: Counter[str], when: dict[str, float], slug: str) -> list[str]:
+    """The highest scores first, then the nearest in time, then by slug; a few more than shown, to leave room for
+    the story neighbours that are shown elsewhere on the page."""
+    wanted = RELATED_LIMIT + 2
+    if not scores:
+        return []
+    threshold = sorted(scores.values(), reverse=True)[min(wanted, len(scores)) - 1]
+    moment = when[slug]
+    pool = [other for other, score in scores.items() if score >= threshold]  # sort only what can make the cut
+    return sorted(pool, key=lambda other: (-scores[other], abs(when[other] - moment), other))[:wanted]
 
 
 def _groups(briefing: Briefing) -> set[tuple[str, str]]:

@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from briefgen.model import Briefing, BriefingContext, Change, Story, Term
 from briefgen.slugs import make_slug
+from briefgen.stories import merged_timeline
 from briefgen.urls import Urls, briefing_route, story_route, term_route
 
 KIND_LABELS = {"context": "Context", "escalation": "Escalation", "reactions": "Reactions", "impact": "Impact"}
@@ -273,7 +274,7 @@ def story_view(story: Story, urls: Urls, timezone: tzinfo, items: tuple[Briefing
         count=len(story.briefings), status=story.status, escalation_level=story.escalation_level,
         latest=briefing_view(story.latest, urls, timezone), first=When.of(story.briefings[-1].date, timezone),
         timeline=tuple(StoryEventView(iso=e.date.isoformat(), display=f"{e.date.day} {e.date:%B %Y}", text=e.text,
-                                      briefing=_briefing_link(e.briefing, urls)) for e in story.timeline),
+                                      briefing=_briefing_link(e.briefing, urls)) for e in merged_timeline(story.briefings)),
         briefings=items)
 
 
