@@ -18,20 +18,19 @@ LEVELS = range(1, 6)
 
 @dataclass(frozen=True)
 class Point:
-    day: int  # days since the first point
+    day: float  # days since the first point
     level: int
     label: str  # "29 November 2025: level 4 — <title>"
 
 
 def escalation_chart(story: Story, chart_id: str, timezone: tzinfo) -> Markup:
     """The story's escalation level over time, one point per briefing that gives a level; "" when none does."""
-    dated = [(b.date.astimezone(timezone).date(), b.escalation_level, b.title) for b in reversed(story.briefings)
-             if b.escalation_level is not None]
-    if not dated:
+    leveled = [b for b in reversed(story.briefings) if b.escalation_level is not None]
+    if not leveled:
         return Markup("")
-    first = dated[0][0]
-    points = [Point((day - first).days, level, f"{_display(day)}: level {level} — {title}")
-              for day, level, title in dated]
+    dated = [(b.date.astimezone(timezone).date(), b.escalation_level, b.title) for b in leveled]
+    points = [Point((b.timestamp - leveled[0].timestamp) / 86400, level, f"{_display(day)}: level {level} — {title}")
+              for b, (day, level, title) in zip(leveled, dated)]
     span = max(points[-1].day, 1)
     coordinates = [(_x(p.day, span, len(points)), _y(p.level)) for p in points]
     title = f"Escalation level over time: {story.title}"
@@ -59,7 +58,7 @@ def escalation_chart(story: Story, chart_id: str, timezone: tzinfo) -> Markup:
     return Markup("".join(parts))
 
 
-def _x(day: int, span: int, count: int) -> float:
+def _x(day: float, span: float, count: int) -> float:
     if count == 1:
         return round((LEFT + WIDTH - RIGHT) / 2, 1)
     return round(LEFT + (WIDTH - LEFT - RIGHT) * day / span, 1)

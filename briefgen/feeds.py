@@ -120,7 +120,7 @@ def _add_entry(feed: FeedGenerator, briefing: Briefing, context: FeedContext) ->
         entry.category(term=tag)
     change = context.change_of(briefing)
     if change:
-        entry.category(term=change, label=f"Change since the previous briefing: {change}")
+        entry.category(term=change)
 
 
 def _json_feed(spec: FeedSpec, items: tuple[Briefing, ...], context: FeedContext) -> bytes:

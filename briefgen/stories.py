@@ -5,6 +5,7 @@ Pure functions of the published briefings (newest first), so the same site alway
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter, defaultdict
 from typing import Iterable, Mapping
@@ -17,6 +18,7 @@ RELATED_LIMIT = 4
 NEIGHBOURS = 6  # candidates taken around a briefing in each group it belongs to (groups can be huge)
 WEIGHTS = {"story": 3, "actor": 2, "tag": 1}
 _WORD = re.compile(r"\w+")
+SAME_EVENT = 0.75  # share of the shorter telling's words an event must have in common with another to be it
 
 
 def build_stories(briefings: tuple[Briefing, ...], infos: Mapping[str, StoryInfo]) -> tuple[Story, ...]:
@@ -47,19 +49,22 @@ def _title_from(name: str) -> str:
 
 
 def merged_timeline(briefings: Iterable[Briefing]) -> tuple[StoryEvent, ...]:
-    """Every dated event of the briefings, oldest first; an event told by several briefings (same date, same
-    words once case and punctuation are ignored) is kept once, linked to the earliest briefing."""
-    seen: dict[tuple, StoryEvent] = {}
+    """Every dated event of the briefings, oldest first. An event told again by a later briefing — same date, and
+    most words of the shorter telling found in the other (case and punctuation aside) — is kept once, in the
+    words of the earliest briefing that told it and linked to that briefing."""
+    kept: dict[dt.date, list[tuple[frozenset[str], StoryEvent]]] = defaultdict(list)
     for briefing in sorted(briefings, key=lambda b: (b.timestamp, b.slug)):
         for event in briefing.timeline:
-            key = (event.date, _comparable(event.text))
-            if key not in seen:
-                seen[key] = StoryEvent(date=event.date, text=event.text, briefing=briefing)
-    return tuple(sorted(seen.values(), key=lambda e: (e.date, e.briefing.timestamp, e.briefing.slug, e.text)))
+            words = frozenset(_WORD.findall(event.text.casefold()))
+            if not any(_same_event(words, seen) for seen, _ in kept[event.date]):
+                kept[event.date].append((words, StoryEvent(date=event.date, text=event.text, briefing=briefing)))
+    events = [event for day in kept.values() for _, event in day]
+    return tuple(sorted(events, key=lambda e: (e.date, e.briefing.timestamp, e.briefing.slug, e.text)))
 
 
-def _comparable(text: str) -> str:
-    return " ".join(_WORD.findall(text.casefold()))
+def _same_event(words: frozenset[str], other: frozenset[str]) -> bool:
+    shorter = min(len(words), len(other))
+    return shorter > 0 and len(words & other) >= SAME_EVENT * shorter
 
 
 def change_between(previous: Briefing, current: Briefing) -> Change | None:

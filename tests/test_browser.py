@@ -130,7 +130,8 @@ def browser():
         context.close()
 
 
-AXE_PAGES = ["", "briefings/us-military-buildup-caribbean/", "tags/airspace/", "archive/", "missing/deeply/page/"]
+AXE_PAGES = ["", "briefings/us-military-buildup-caribbean/", "tags/airspace/", "archive/", "missing/deeply/page/",
+             "stories/", "stories/us-venezuela-crisis-2025/", "actors/gustavo-petro/"]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -167,13 +168,35 @@ def test_screenshots_for_people_to_look_at(served, browser, width):
     ARTIFACTS.mkdir(exist_ok=True)
     page = browser.new_page()
     page.set_viewport_size({"width": width, "height": 900})
-    for name, path in (("home", ""), ("briefing", "briefings/us-military-buildup-caribbean/")):
+    for name, path in (("home", ""), ("briefing", "briefings/us-military-buildup-caribbean/"),
+                       ("story", "stories/us-venezuela-crisis-2025/")):
         page.goto(root + path)
         target = ARTIFACTS / f"{name}-{width}.png"
         page.screenshot(path=str(target), full_page=True)
         assert target.stat().st_size > 10_000
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{name} scrolls sideways at {width}px"
+    page.close()
+
+
+def test_story_chart_is_drawn_with_a_point_per_briefing(served, browser):
+    """The chart as a browser lays it out: visible, inside the page, every point on the plot."""
+    root, _ = served
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(root + "stories/us-venezuela-crisis-2025/")
+    chart = page.locator(".story-chart svg")
+    box = chart.bounding_box()
+    assert box and box["width"] > 300 and box["height"] > 100
+    points = chart.locator("circle")
+    assert points.count() == 7
+    for index in range(points.count()):
+        point = points.nth(index).bounding_box()
+        assert box["x"] <= point["x"] and point["x"] + point["width"] <= box["x"] + box["width"] + 1
+    chart.scroll_into_view_if_needed()
+    page.locator(".story-chart").screenshot(path=str(ARTIFACTS / "story-chart.png"))
+    assert (ARTIFACTS / "story-chart.png").stat().st_size > 5_000
     page.close()
 
 
