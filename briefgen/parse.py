@@ -19,6 +19,7 @@ from briefgen.quotes import apply_corrections, extract_quotes, is_attribution, r
 from briefgen.sections import SectionClassifier, normalise
 from briefgen.slugs import slug_from_filename
 from briefgen.timeline import dated_item, merge_events
+from briefgen.yamlsource import without_control_characters
 
 SUMMARY_LENGTH = 220
 
@@ -96,7 +97,7 @@ def _decode(raw: bytes, shown_path: str, problems: Problems) -> str | None:
         problems.error(Problem(shown_path, line, column, None, "the file is not valid UTF-8 text",
                                "save it with UTF-8 encoding"))
         return None
-    return source.replace("\r\n", "\n").replace("\r", "\n")
+    return without_control_characters(source.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 _CONTROL_BYTES = frozenset(range(32)) - {9, 10, 12, 13}  # tab, line feed, form feed, carriage return are text

@@ -67,7 +67,7 @@ class Worker:
     """Everything one process needs to parse and render; built once per process."""
 
     def __init__(self, config: SiteConfig, theme: Theme | None):
-        self.context = ParseContext(timezone=config.tz, renderer=MarkdownRenderer(),
+        self.context = ParseContext(timezone=config.tz, renderer=MarkdownRenderer(sanitize=config.sanitize),
                                     classifier=SectionClassifier.with_extra(config.sections),
                                     day_first=config.day_first, words_per_minute=config.words_per_minute)
         self.renderer = PageRenderer(config, theme) if theme is not None else None

@@ -6,6 +6,7 @@ libyaml's C loader is used when present.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +16,9 @@ SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 Position = tuple[int, int]  # 1-based line, 1-based column
 KeyPath = tuple[Any, ...]
+# Characters no XML document (a feed) may hold and no reader wants: C0 controls but tab and line feed, DEL,
+# lone surrogates (from YAML escapes such as "\ud800"), and the two non-characters.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 MAX_EXPANDED_NODES = 100_000  # aliases of aliases can make a few lines stand for billions of values
 
 
@@ -68,10 +72,36 @@ def load_located(text: str, line_offset: int = 0) -> LocatedYaml:
         raise YamlSyntaxError(line, column, *_unconstructible_message(exc)) from None
     finally:
         loader.dispose()
-    located = LocatedYaml(data=data)
+    located = LocatedYaml(data=_without_control_characters(data))
     if node is not None:
         _record_positions(node, (), located, line_offset)
     return located
+
+
+def without_control_characters(text: str) -> str:
+    return CONTROL_CHARACTERS.sub("", text)
+
+
+def _without_control_characters(data: Any) -> Any:
+    """The same data with control characters removed from every string (keys too); aliases stay shared."""
+    done: dict[int, Any] = {}
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, str):
+            return without_control_characters(value)
+        if not isinstance(value, (list, dict)):
+            return value
+        if id(value) in done:
+            return done[id(value)]
+        if isinstance(value, list):
+            result = done[id(value)] = []
+            result.extend(clean(item) for item in value)
+        else:
+            result = done[id(value)] = {}
+            result.update((clean(key), clean(item)) for key, item in value.items())
+        return result
+
+    return clean(data)
 
 
 def _unconstructible_message(exc: Exception) -> tuple[str, str]:
