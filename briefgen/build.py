@@ -209,7 +209,7 @@ def build(config: SiteConfig, options: BuildOptions, progress: Progress = _no_pr
     """Build the site into ``config.output_path``; raise :class:`BuildFailed` and keep the old site on error."""
     started = time.perf_counter()
     output = config.output_path
-    check_output_folder(output, protected=(config.root, config.content_path))
+    check_output_folder(output, protected=(config.root, config.content_path), content=config.content_path)
     theme = load_theme(config.root, config.theme, config.display(config.config_path))
     with tempfile.TemporaryDirectory(prefix="briefgen-cache-") as scratch:
         path = cache_file(config, cache_name) if options.use_cache else Path(scratch) / "cache.sqlite"

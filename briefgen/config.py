@@ -124,6 +124,7 @@ CONFIG_FIELDS = (
     Field("words_per_minute", integer(50, 2000), default=230),
     Field("actors", _actor_aliases, default={}),
     Field("stories", _stories, default={}),
+    Field("sanitize", boolean, default=False),
 )
 
 
@@ -156,6 +157,7 @@ class SiteConfig:
     words_per_minute: int = 230
     actors: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)  # name → other spellings
     stories: dict[str, StoryInfo] = field(default_factory=dict, hash=False)  # story → title, description
+    sanitize: bool = False  # strip dangerous raw HTML from bodies (for content from people you do not trust)
 
     @property
     def base_path(self) -> str:
@@ -234,6 +236,7 @@ def load_config(config_path: Path, base_url: str | None = None) -> SiteConfig:
         words_per_minute=values["words_per_minute"],
         actors=values["actors"],
         stories=values["stories"],
+        sanitize=values["sanitize"],
     )
 
 

@@ -30,27 +30,37 @@ def discover(content_root: Path, site_root: Path, problems: Problems) -> list[Co
     root = content_root.resolve()
     prefix = _shown(content_root, site_root)
     found = []
-    for relative, entry in _walk(str(content_root), ""):
-        path = Path(entry.path)
-        if entry.is_symlink() and not path.resolve().is_relative_to(root):
-            problems.warn(Problem(f"{prefix}/{relative}", message="a symlink that leaves the content folder",
-                                  hint="skipped; copy the file into content/ instead"))
-            continue
-        found.append(ContentFile(path=path, shown=f"{prefix}/{relative}"))
+    for relative, entry in _walk(str(content_root), "", root, (root,), prefix, problems):
+        found.append(ContentFile(path=Path(entry.path), shown=f"{prefix}/{relative}"))
     return sorted(found, key=lambda f: f.shown)
 
 
-def _walk(folder: str, relative: str):
-    """(relative path, entry) of every Markdown file, skipping names that start with "." or "_"."""
+def _walk(folder: str, relative: str, root: Path, open_folders: tuple[Path, ...], prefix: str, problems: Problems):
+    """(relative path, entry) of every Markdown file, skipping names that start with "." or "_", and symlinks
+    that leave the content folder or lead back into a folder being walked (a loop)."""
     with os.scandir(folder) as entries:
         for entry in entries:
             if entry.name.startswith((".", "_")):
                 continue
             name = f"{relative}{entry.name}"
-            if entry.is_dir():
-                if not entry.is_symlink() or Path(entry.path).resolve().is_dir():
-                    yield from _walk(entry.path, name + "/")
-            elif entry.name.lower().endswith(MARKDOWN_SUFFIXES) and entry.is_file():
+            try:
+                is_dir = entry.is_dir()
+                if not is_dir and not (entry.name.lower().endswith(MARKDOWN_SUFFIXES) and entry.is_file()):
+                    continue
+            except OSError:  # a symlink to itself, say
+                problems.warn(Problem(f"{prefix}/{name}", message="cannot be read", hint="skipped; remove it"))
+                continue
+            real = Path(entry.path).resolve() if entry.is_symlink() else None
+            if real is not None and not real.is_relative_to(root):
+                problems.warn(Problem(f"{prefix}/{name}", message="a symlink that leaves the content folder",
+                                      hint="skipped; copy the file into content/ instead"))
+            elif is_dir and real is not None and real in open_folders:
+                problems.warn(Problem(f"{prefix}/{name}", message="a symlink that loops back to a folder above it",
+                                      hint="skipped; remove the link"))
+            elif is_dir:
+                yield from _walk(entry.path, name + "/", root, open_folders + ((real or Path(entry.path).resolve()),),
+                                 prefix, problems)
+            else:
                 yield name, entry
 
 

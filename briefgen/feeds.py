@@ -15,6 +15,7 @@ import json
 import os
 import re
 from dataclasses import dataclass
+from html import escape as escape_html
 from typing import TYPE_CHECKING, Callable
 from urllib.parse import urljoin
 
@@ -113,7 +114,8 @@ def _add_entry(feed: FeedGenerator, briefing: Briefing, context: FeedContext) ->
     entry.link(href=link, rel="alternate")
     entry.published(_local(briefing.date, config))
     entry.updated(_local(briefing.last_modified, config))
-    entry.summary(briefing.summary or briefing.title)
+    # readers show an RSS description as HTML: escaped, a summary that mentions "<script>" stays text
+    entry.summary(escape_html(briefing.summary or briefing.title, quote=False), type="html")
     if config.feeds.content == "full":
         entry.content(context.entry_html(briefing), type="html")
     for tag in briefing.tags:

@@ -39,6 +39,17 @@ def _when(value: Any) -> dt.date | dt.datetime:
                   "write a date like 2025-11-29 or a date and time like 2025-11-29T18:30:00-04:00")
 
 
+FIRST_YEAR, LAST_YEAR = 1000, 9998  # any offset or time zone keeps such a date inside what Python can convert
+
+
+def _instant(value: Any) -> dt.date | dt.datetime:
+    """A briefing's date or updated date: a real date within years a page, a feed and a time zone can show."""
+    when = _when(value)
+    if not FIRST_YEAR <= when.year <= LAST_YEAR:
+        raise Invalid(f"the year {when.year} is out of range", f"use a year from {FIRST_YEAR} to {LAST_YEAR}")
+    return when
+
+
 def _list_of_mappings(value: Any, what: str, example: str) -> list[dict]:
     if not isinstance(value, list):
         raise Invalid(f"expected a list of {what}, got {kind_of(value)}", f"write each entry as {example}")
@@ -120,15 +131,17 @@ def _section_overrides(value: Any) -> dict[str, tuple[str, ...]]:
 def _slug(value: Any) -> str:
     slug = text(value).strip()
     if not is_valid_slug(slug):
-        raise Invalid(f"{slug!r} is not a valid slug",
-                      f"use lowercase letters, digits and hyphens, such as {make_slug(slug)!r}")
+        suggestion = make_slug(slug)
+        example = suggestion if suggestion.strip("-").replace("-", "").isalnum() and not suggestion.startswith("x-") \
+            else "airspace-closed"
+        raise Invalid(f"{slug!r} is not a valid slug", f"use lowercase letters, digits and hyphens, such as {example!r}")
     return slug
 
 
 FRONT_MATTER_FIELDS = (
     Field("title", non_empty_text, required=True, hint='add `title: "…"` to the front matter'),
-    Field("date", _when, required=True, hint="add `date: 2025-11-29` to the front matter"),
-    Field("updated", _when),
+    Field("date", _instant, required=True, hint="add `date: 2025-11-29` to the front matter"),
+    Field("updated", _instant),
     Field("summary", text, default=""),
     Field("slug", _slug),
     Field("id", non_empty_text),
@@ -152,8 +165,12 @@ def read_front_matter(source: str, shown_path: str, problems: Problems) -> Front
     """Split and check the front matter of a normalised source text; None (with problems) when unusable."""
     match = _FRONT_MATTER.match(source)
     if not match:
-        problems.error(Problem(shown_path, 1, 1, None, "no front matter found",
-                               "start the file with a `---` line, `title:` and `date:`, then a closing `---`"))
+        if re.match(r"---[ \t]*\n", source):
+            problems.error(Problem(shown_path, 1, 1, None, "the front matter is never closed",
+                                   "add a `---` line after its last key"))
+        else:
+            problems.error(Problem(shown_path, 1, 1, None, "no front matter found",
+                                   "start the file with a `---` line, `title:` and `date:`, then a closing `---`"))
         return None
     try:
         located = load_located(match.group(1) or "", line_offset=1)

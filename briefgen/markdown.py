@@ -9,9 +9,8 @@ module knows Markdown and nothing about news.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
+from urllib.parse import unquote
 
 from briefgen.model import SECTION_KINDS, Section, TextBlock, TocEntry
 from briefgen.slugs import anchor_slug
@@ -56,10 +55,22 @@ class ParsedBody:
     word_count: int = 0
 
 
-class MarkdownRenderer:
-    """CommonMark with tables, strikethrough, footnotes and definition lists; raw HTML is kept."""
+_UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:", "file:")
+_IGNORED_IN_SCHEMES = dict.fromkeys(range(0x21), None)  # browsers skip spaces and control characters there
 
-    def __init__(self) -> None:
+
+def is_safe_link(url: str) -> bool:
+    """False for links that run code or carry a document (``javascript:``, ``vbscript:``, ``data:``, ``file:``),
+    however they are cased, padded or percent-encoded; markdown-it has already decoded entities such as
+    ``&#106;``."""
+    return not unquote(url).translate(_IGNORED_IN_SCHEMES).lower().startswith(_UNSAFE_SCHEMES)
+
+
+class MarkdownRenderer:
+    """CommonMark with tables, strikethrough, footnotes and definition lists; raw HTML is kept, or cleaned of
+    anything dangerous with ``sanitize``."""
+
+    def __init__(self, sanitize: bool = False) -> None:
         # imported here, where parsing starts: a rebuild that reuses every parsed file never loads them
         from markdown_it import MarkdownIt
         from mdit_py_plugins.deflist import deflist_plugin
@@ -71,6 +82,8 @@ class MarkdownRenderer:
             .use(footnote_plugin)
             .use(deflist_plugin)
         )
+        self._md.validateLink = is_safe_link  # markdown-it's own check lets data:image/… through
+        self._clean = _html_cleaner() if sanitize else None
 
     def parse(self, body: str, first_line: int = 1, rules: BodyRules = BodyRules()) -> ParsedBody:
         """Parse a body whose first line is line ``first_line`` of its file."""
@@ -94,6 +107,8 @@ class MarkdownRenderer:
 
     def _block(self, tokens: list[Token], first_line: int, env: dict) -> Block:
         html = self._md.renderer.render(tokens, self._md.options, env) if tokens else ""
+        if self._clean is not None:
+            html = self._clean(html)
         line = next((t.map[0] for t in tokens if t.map), 0) + first_line
         return Block(html=html, text=plain_text(tokens), line=line)
 
@@ -110,6 +125,12 @@ class MarkdownRenderer:
             kinds=opening.meta.get("kinds", ()),
             extra_anchors=opening.meta.get("extra_anchors", ()),
         )
+
+
+def _html_cleaner() -> Callable[[str], str]:
+    from briefgen.sanitize import clean_html  # nh3 is loaded only by sites that ask for it
+
+    return clean_html
 
 
 def _is_comment(token: Token) -> bool:

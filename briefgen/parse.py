@@ -20,6 +20,7 @@ from briefgen.quotes import apply_corrections, extract_quotes, is_attribution, r
 from briefgen.sections import SectionClassifier, normalise
 from briefgen.slugs import slug_from_filename
 from briefgen.timeline import dated_item, merge_events
+from briefgen.yamlsource import without_control_characters
 
 SUMMARY_LENGTH = 220
 
@@ -96,15 +97,36 @@ def _actor(name: str, context: ParseContext) -> str:
 
 
 def _decode(raw: bytes, shown_path: str, problems: Problems) -> str | None:
-    """UTF-8 text (a BOM is dropped) with every line ending turned into ``\\n``."""
+    """UTF-8 text (a BOM is dropped) with every line ending turned into ``\\n``; a binary file is skipped
+    with a warning (an image saved with a .md name is not a briefing with a typo)."""
+    if looks_binary(raw):
+        problems.warn(Problem(shown_path, message="a binary file, not text",
+                              hint="skipped; give it another extension or move it out of content/"))
+        return None
     try:
         source = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
         line = raw[:exc.start].count(b"\n") + 1
-        problems.error(Problem(shown_path, line, None, None, "the file is not valid UTF-8 text",
+        column = len(raw[line_start:exc.start].decode("utf-8", "replace")) + 1
+        problems.error(Problem(shown_path, line, column, None, "the file is not valid UTF-8 text",
                                "save it with UTF-8 encoding"))
         return None
-    return source.replace("\r\n", "\n").replace("\r", "\n")
+    return without_control_characters(source.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+_CONTROL_BYTES = frozenset(range(32)) - {9, 10, 12, 13}  # tab, line feed, form feed, carriage return are text
+_TEXT_BYTES = bytes(byte for byte in range(256) if byte not in _CONTROL_BYTES)
+BINARY_SNIFF_BYTES = 8000
+
+
+def looks_binary(raw: bytes) -> bool:
+    """A NUL byte in the first 8000 bytes (git's test), or more than one byte in ten a control character."""
+    head = raw[:BINARY_SNIFF_BYTES]
+    if b"\0" in head:
+        return True
+    controls = len(head.translate(None, _TEXT_BYTES))
+    return bool(head) and controls * 10 > len(head)
 
 
 def _rules(overrides: dict[str, tuple[str, ...]], context: ParseContext) -> BodyRules:

@@ -188,18 +188,32 @@ def known_names(text: str, actors: Iterable[str]) -> list[str]:
 
 def resolve_speaker(speaker: str, names: list[str]) -> str:
     """The fullest known name that ends with ``speaker``'s words (or equals it); ``speaker`` itself otherwise."""
-    wanted = normalise(speaker).split()
-    best = speaker
-    for name in names:
-        words = normalise(name).split()
-        if len(words) > len(normalise(best).split()) and words[-len(wanted):] == wanted:
-            best = name
-    return best
+    return _NameIndex(names).resolve(speaker)
+
+
+class _NameIndex:
+    """Known names by their last word, each normalised once: a long article has thousands of names and
+    hundreds of quotes, and comparing each quote with each name would take minutes."""
+
+    def __init__(self, names: Iterable[str]):
+        self.by_last_word: dict[str, list[tuple[list[str], str]]] = {}
+        for name in dict.fromkeys(names):
+            words = normalise(name).split()
+            if words:
+                self.by_last_word.setdefault(words[-1], []).append((words, name))
+
+    def resolve(self, speaker: str) -> str:
+        wanted = normalise(speaker).split()
+        best, best_length = speaker, len(wanted)
+        for words, name in self.by_last_word.get(wanted[-1], []) if wanted else ():
+            if len(words) > best_length and words[-len(wanted):] == wanted:
+                best, best_length = name, len(words)
+        return best
 
 
 def resolve_all(quotes: list[Quote], text: str, actors: Iterable[str]) -> list[Quote]:
-    names = known_names(text, actors)
-    return [replace(quote, speaker=resolve_speaker(quote.speaker, names)) for quote in quotes]
+    index = _NameIndex(known_names(text, actors))
+    return [replace(quote, speaker=index.resolve(quote.speaker)) for quote in quotes]
 
 
 def apply_corrections(quotes: list[Quote], corrections: Iterable[Quote]) -> list[Quote]:

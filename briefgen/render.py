@@ -238,7 +238,8 @@ class _Plan:
                 next_url=self.urls.path(page_route(route, number + 1)) if number < total else None)
             this_route = page_route(route, number)
             yield self.planned(output_file(this_route), "page",
-                               (kind, *extra, str(number), str(total), *self.member_digests(members)),
+                               (kind, *extra, str(number), str(total), str(len(briefings)),  # pages show the count
+                                *self.member_digests(members)),
                                partial(lambda r, p, m: page(r, p.current, p, tuple(self.view(b) for b in m)),
                                        this_route, pagination, members))
 

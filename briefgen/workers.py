@@ -17,7 +17,7 @@ from typing import Iterator
 
 from briefgen.cache import digest
 from briefgen.config import SiteConfig
-from briefgen.errors import Problem, Problems
+from briefgen.errors import BuildFailed, Problem, Problems
 from briefgen.markdown import MarkdownRenderer
 from briefgen.model import Briefing
 from briefgen.parse import ParseContext, actor_names, parse_briefing
@@ -67,7 +67,7 @@ class Worker:
     """Everything one process needs to parse and render; built once per process."""
 
     def __init__(self, config: SiteConfig, theme: Theme | None):
-        self.context = ParseContext(timezone=config.tz, renderer=MarkdownRenderer(),
+        self.context = ParseContext(timezone=config.tz, renderer=MarkdownRenderer(sanitize=config.sanitize),
                                     classifier=SectionClassifier.with_extra(config.sections),
                                     day_first=config.day_first, words_per_minute=config.words_per_minute,
                                     actor_names=actor_names(config.actors))
@@ -82,17 +82,29 @@ class Worker:
             problem = Problem(task.shown, message=f"cannot read the file: {exc.strerror}", hint="check its permissions")
             return Parsed(task.shown, 0, 0, "", 0, None, (problem,), (), None)
         problems = Problems()
-        briefing = parse_briefing(raw, task.shown, task.stem, self.context, problems)
-        products = None
-        if briefing is not None and task.render and self.renderer is not None:
-            made = self.renderer.briefing_products(briefing)
-            base_url = self.renderer.config.base_url
-            products = Rendered(page=made.page, record=made.record, entry=zlib.compress(made.entry_html.encode(), 6),
-                                page_links=links_in(".html", made.page, base_url),
-                                record_links=links_in(".json", made.record, base_url))
+        try:
+            briefing = parse_briefing(raw, task.shown, task.stem, self.context, problems)
+            products = self._products(briefing) if briefing is not None and task.render else None
+        except BuildFailed:
+            raise
+        except (RecursionError, MemoryError, ValueError, TypeError, ArithmeticError, LookupError) as exc:
+            # content must never crash a build; whatever slipped past the checks is reported at its file
+            problems.error(Problem(task.shown, message=f"briefgen could not process this file ({type(exc).__name__}: "
+                                   f"{str(exc)[:200]})", hint="simplify the part you changed last, and please "
+                                   "report this as a briefgen bug"))
+            briefing, products = None, None
         return Parsed(task.shown, stat.st_mtime_ns, stat.st_size, digest(raw), recorded,
                       strip_bodies(briefing) if briefing is not None else None,
                       tuple(problems.errors), tuple(problems.warnings), products)
+
+    def _products(self, briefing: Briefing) -> Rendered | None:
+        if self.renderer is None:
+            return None
+        made = self.renderer.briefing_products(briefing)
+        base_url = self.renderer.config.base_url
+        return Rendered(page=made.page, record=made.record, entry=zlib.compress(made.entry_html.encode(), 6),
+                        page_links=links_in(".html", made.page, base_url),
+                        record_links=links_in(".json", made.record, base_url))
 
 
 def strip_bodies(briefing: Briefing) -> Briefing:

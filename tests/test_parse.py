@@ -54,9 +54,9 @@ def test_bom_and_crlf_are_accepted():
     assert briefing.sections[0].line == 7
 
 
-def test_non_utf8_is_an_error_with_a_line():
+def test_non_utf8_is_an_error_with_a_line_and_column():
     _, problems = parse("", raw=b"---\ntitle: T\ndate: 2025-11-29\n---\nbad \xff byte\n")
-    assert str(problems.errors[0]) == "content/x.md:5: the file is not valid UTF-8 text — save it with UTF-8 encoding"
+    assert str(problems.errors[0]) == "content/x.md:5:5: the file is not valid UTF-8 text — save it with UTF-8 encoding"
 
 
 def test_all_front_matter_problems_are_reported_together():
