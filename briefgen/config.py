@@ -88,6 +88,7 @@ CONFIG_FIELDS = (
     Field("sections", _section_aliases, default={}),
     Field("day_first", boolean, default=True),
     Field("words_per_minute", integer(50, 2000), default=230),
+    Field("search", boolean, default=True),
 )
 
 
@@ -118,6 +119,7 @@ class SiteConfig:
     sections: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)  # extra heading aliases
     day_first: bool = True  # 01/02/2025 is 1 February
     words_per_minute: int = 230
+    search: bool = True  # the search page, its index and the header's search box
 
     @property
     def base_path(self) -> str:
@@ -194,6 +196,7 @@ def load_config(config_path: Path, base_url: str | None = None) -> SiteConfig:
         sections=values["sections"],
         day_first=values["day_first"],
         words_per_minute=values["words_per_minute"],
+        search=values["search"],
     )
 
 

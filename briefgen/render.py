@@ -94,6 +94,7 @@ class PageRenderer:
             "nav": (Link("Latest", urls.path("")), Link("Archive", urls.path("archive/")),
                     Link("Tags", urls.path("tags/")), Link("Regions", urls.path("regions/"))),
             "feeds": self.feed_links("", config.title),
+            "search": urls.path("search/") if config.search else None,  # the search page, for the header's box
         }
 
     def page(self, template: str, route: str, *, title: str, description: str = "", canonical: bool = True,
