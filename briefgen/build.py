@@ -27,8 +27,7 @@ from briefgen.discover import ContentFile, discover
 from briefgen.errors import BuildFailed, Problem, Problems
 from briefgen.model import Briefing, Site
 from briefgen.render import PageRenderer, PlanInputs, Planned, plan_site
-from briefgen.search import (DocWords, IndexState, IndexUpdate, SearchIndex, documents, plan_search, shard_reader,
-                             update_index)
+from briefgen.search import DocWords, IndexState, IndexUpdate, SearchIndex, index_site, plan_search
 from briefgen.selfcheck import LinkChecker
 from briefgen.theme import Theme, load_theme
 from briefgen.urls import briefing_route, output_file
@@ -413,24 +412,21 @@ _NO_WORDS = DocWords((), ()).encode()
 
 
 def _search_index(loaded: LoadedSite, loader: _Loader, cache: BuildCache, products: _ProductWriter) -> SearchIndex:
-    ids, docs = documents(loaded.site.briefings, loaded.digests)
-    source = _Words(loaded, loader, cache, products)
-    update = update_index(_stored_search_state(cache), docs, source)
-    return SearchIndex(ids, update, shard_reader(update, docs, source))
+    return index_site(loaded.site, loaded.digests, _stored_search_state(cache),
+                      _Words(loaded, loader, cache, products))
 
 
 def _stored_search_state(cache: BuildCache) -> IndexState | None:
-    stored = cache.search_state()
     try:
-        format_, docs, shards = stored
-        return IndexState(docs=dict(docs), shards=dict(shards), format=format_)
+        format_, docs, shards, first_ids = cache.search_state()
+        return IndexState(docs=dict(docs), shards=dict(shards), first_ids=dict(first_ids), format=format_)
     except (TypeError, ValueError):
         return None
 
 
 def _store_search_index(cache: BuildCache, update: IndexUpdate) -> None:
     state = update.state
-    cache.put_search((state.format, state.docs, state.shards), update.changed,
+    cache.put_search((state.format, state.docs, state.shards, state.first_ids), update.changed,
                      gone=None if update.rebuilt else update.gone)
 
 

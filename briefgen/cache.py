@@ -195,11 +195,13 @@ class BuildCache:
         self._safely(prune)
 
     def search_state(self) -> Any:
-        """The search index's state as :meth:`put_search` stored it, or None."""
-        def read(db):
-            row = db.execute("SELECT data FROM search WHERE name = ''").fetchone()
+        """The search index's state as :meth:`put_search` stored it, or None (also when it is damaged: the
+        index is then rebuilt, and the rest of the cache stays in use)."""
+        row = self._safely(lambda db: db.execute("SELECT data FROM search WHERE name = ''").fetchone())
+        try:
             return marshal.loads(zlib.decompress(row[0])) if row is not None else None
-        return self._safely(read)
+        except (zlib.error, EOFError, ValueError, TypeError):
+            return None
 
     def search_shards(self, names: Iterable[str]) -> dict[str, bytes]:
         return self._rows("SELECT name, data FROM search WHERE name IN ({})", [n for n in names if n])

@@ -24,7 +24,7 @@ import re
 import unicodedata
 import zlib
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Callable, Iterable, Iterator, Protocol
 
@@ -97,14 +97,18 @@ def briefing_words(briefing: Briefing) -> DocWords:
 # ---- ids and shard names ------------------------------------------------------------------------------------
 
 
-def assign_ids(slugs: Iterable[str]) -> dict[str, str]:
-    """slug → short base-36 id from a hash of the slug; on a clash, the slug that sorts later tries again."""
+def assign_ids(slugs: Iterable[str], first: dict[str, str] | None = None) -> dict[str, str]:
+    """slug → short base-36 id from a hash of the slug; on a clash, the slug that sorts later tries again.
+    ``first``: each slug's first try, as far as already known (they cost a hash each)."""
+    first = first or {}
     taken: set[str] = set()
     ids = {}
     for slug in sorted(slugs):
         attempt = 0
-        while (candidate := _hashed_id(slug, attempt)) in taken:
+        candidate = first.get(slug) or _hashed_id(slug, 0)
+        while candidate in taken:
             attempt += 1
+            candidate = _hashed_id(slug, attempt)
         taken.add(candidate)
         ids[slug] = candidate
     return ids
@@ -144,6 +148,7 @@ class IndexState:
 
     docs: dict[str, str]  # id → source digest
     shards: dict[str, str]  # shard name → digest of its bytes
+    first_ids: dict[str, str] = field(default_factory=dict)  # slug → its id's first try (saves hashing)
     format: int = FORMAT
 
 
@@ -315,11 +320,16 @@ class SearchIndex:
     shard_bytes: Callable[[str], bytes]
 
 
-def documents(briefings: Iterable[Briefing], digests: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
-    """(slug → id, id → source digest) of the briefings the index holds."""
-    briefings = list(briefings)
-    ids = assign_ids(b.slug for b in briefings)
-    return ids, {ids[b.slug]: digests[b.slug] for b in briefings}
+def index_site(site: Site, digests: dict[str, str], previous: IndexState | None, source: WordSource) -> SearchIndex:
+    """The index of the site's briefings, updated from ``previous``."""
+    slugs = [b.slug for b in site.briefings]
+    known = previous.first_ids if previous is not None else {}
+    first = {slug: known.get(slug) or _hashed_id(slug, 0) for slug in slugs}
+    ids = assign_ids(slugs, first)
+    docs = {ids[slug]: digests[slug] for slug in slugs}
+    update = update_index(previous, docs, source)
+    update = replace(update, state=replace(update.state, first_ids=first))
+    return SearchIndex(ids, update, shard_reader(update, docs, source))
 
 
 def plan_search(site: Site, renderer: PageRenderer, key: str, digests: dict[str, str],
@@ -345,9 +355,10 @@ def plan_search(site: Site, renderer: PageRenderer, key: str, digests: dict[str,
 
 def _by_record_shard(briefings: Iterable[Briefing], ids: dict[str, str]) -> dict[str, list[Briefing]]:
     grouped: dict[str, list[Briefing]] = defaultdict(list)
-    for briefing in sorted(briefings, key=lambda b: ids[b.slug]):
-        grouped[f"search/docs/{ids[briefing.slug][:DOC_SHARD_PREFIX]}.json"].append(briefing)
-    return grouped
+    for briefing in briefings:
+        grouped[ids[briefing.slug][:DOC_SHARD_PREFIX]].append(briefing)
+    return {f"search/docs/{prefix}.json": sorted(members, key=lambda b: ids[b.slug])
+            for prefix, members in grouped.items()}
 
 
 def _records(briefings: list[Briefing], ids: dict[str, str], renderer: PageRenderer) -> bytes:
