@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -184,3 +185,21 @@ def test_a_damaged_index_in_the_cache_is_rebuilt(corpus, tmp_path, damage):  # n
     output = built(corpus)
     assert search_files(output) == cold_search_files(corpus, tmp_path)
     assert SearchIndex(output).query("anomaly") == ["briefings/briefing-000002/"]
+
+
+def test_serve_keeps_the_index_up_to_date(word_site):
+    from briefgen.build import BuildOptions
+    from briefgen.serve import DevServer
+    from test_author_loop import wait_for
+
+    server = DevServer(word_site / "briefgen.yaml", BuildOptions(), port=0)
+    server.start()
+    try:
+        assert SearchIndex(server.output).query("tanker") == ["briefings/oil/"]
+        time.sleep(1)  # the watcher starts in the background
+        source = word_site / "content/2025-11-01-oil.md"
+        source.write_text(source.read_text().replace("tanker", "wombatiana"))
+        wait_for(lambda: SearchIndex(server.output).query("wombatiana") == ["briefings/oil/"])
+        assert SearchIndex(server.output).query("tanker") == []
+    finally:
+        server.stop()
