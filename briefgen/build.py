@@ -27,7 +27,7 @@ from briefgen.discover import ContentFile, discover
 from briefgen.errors import BuildFailed, Problem, Problems
 from briefgen.model import Briefing, Site
 from briefgen.render import PageRenderer, PlanInputs, Planned, plan_site
-from briefgen.search import DocWords, IndexState, IndexUpdate, SearchIndex, index_site, plan_search
+from briefgen.search import DocWords, IndexState, IndexUpdate, SearchIndex, index_site, plan_search, readable
 from briefgen.selfcheck import LinkChecker
 from briefgen.theme import Theme, load_theme
 from briefgen.urls import briefing_route, output_file
@@ -390,7 +390,7 @@ class _Words:
 
     def previous(self, digests: list[str]) -> dict[str, bytes]:
         found = {d: self.products.words[d] for d in digests if d in self.products.words}
-        found.update(self.cache.words(d for d in digests if d not in found))
+        found.update(readable(self.cache.words(d for d in digests if d not in found)))
         return found
 
     def current(self, digests: list[str]) -> dict[str, bytes]:

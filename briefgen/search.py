@@ -83,6 +83,18 @@ class DocWords:
         return cls(tuple(words.split()), tuple(title.split()))
 
 
+def readable(blobs: dict[str, bytes]) -> dict[str, bytes]:
+    """The encoded word lists that decode: a damaged one (from a damaged cache) counts as missing."""
+    good = {}
+    for key, blob in blobs.items():
+        try:
+            DocWords.decode(blob)
+        except (zlib.error, UnicodeDecodeError, TypeError):
+            continue
+        good[key] = blob
+    return good
+
+
 def briefing_words(briefing: Briefing) -> DocWords:
     """Every word a reader may search a briefing by; needs the full briefing (with its bodies)."""
     texts = [briefing.title, briefing.summary, briefing.lead_text, briefing.story or ""]

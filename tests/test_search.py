@@ -167,7 +167,7 @@ def test_incremental_builds_keep_the_index_identical_to_a_cold_one(corpus, tmp_p
     assert "briefings/briefing-000010/" not in every  # the deleted one
 
 
-@pytest.mark.parametrize("damage", ["state", "shards", "words"])
+@pytest.mark.parametrize("damage", ["state", "shards", "words", "garbled words"])
 def test_a_damaged_index_in_the_cache_is_rebuilt(corpus, tmp_path, damage):  # noqa: F811
     built(corpus)
     database = sqlite3.connect(corpus / ".briefgen-cache" / "build.sqlite")
@@ -176,8 +176,10 @@ def test_a_damaged_index_in_the_cache_is_rebuilt(corpus, tmp_path, damage):  # n
             database.execute("UPDATE search SET data = x'00' WHERE name = ''")
         elif damage == "shards":
             database.execute("DELETE FROM search WHERE name IN ('pr', 'an', 'zz')")
-        else:
+        elif damage == "words":
             database.execute("DELETE FROM words")
+        else:
+            database.execute("UPDATE words SET words = x'00ff'")
     database.close()
     settle()
     files = sorted((corpus / "content").glob("*.md"))
