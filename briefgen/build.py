@@ -27,7 +27,7 @@ from briefgen.discover import ContentFile, discover
 from briefgen.errors import BuildFailed, Problem, Problems
 from briefgen.model import Briefing, Site
 from briefgen.render import PageRenderer, PlanInputs, Planned, plan_site
-from briefgen.search import DocWords, IndexState, IndexUpdate, SearchIndex, index_site, plan_search, readable
+from briefgen.search import DocWords, IndexState, SearchIndex, index_site, plan_search, readable
 from briefgen.selfcheck import LinkChecker
 from briefgen.theme import Theme, load_theme
 from briefgen.urls import briefing_route, output_file
@@ -345,7 +345,8 @@ def _build(config: SiteConfig, options: BuildOptions, theme: Theme, cache: Build
         "until": _next_publication(loaded.briefings, options),
     })
     if index is not None:
-        _store_search_index(cache, index.update)
+        update = index.update
+        cache.put_search(update.state.plain(), update.changed, gone=None if update.rebuilt else update.gone)
     cache.prune_entries(set(loaded.digests.values()))
     cache.prune_words(set(loaded.digests.values()))
     return BuildResult(briefings=len(loaded.site.briefings), output=config.output_path, report=report,
@@ -412,22 +413,8 @@ _NO_WORDS = DocWords((), ()).encode()
 
 
 def _search_index(loaded: LoadedSite, loader: _Loader, cache: BuildCache, products: _ProductWriter) -> SearchIndex:
-    return index_site(loaded.site, loaded.digests, _stored_search_state(cache),
+    return index_site(loaded.site, loaded.digests, IndexState.from_plain(cache.search_state()),
                       _Words(loaded, loader, cache, products))
-
-
-def _stored_search_state(cache: BuildCache) -> IndexState | None:
-    try:
-        format_, docs, shards, first_ids = cache.search_state()
-        return IndexState(docs=dict(docs), shards=dict(shards), first_ids=dict(first_ids), format=format_)
-    except (TypeError, ValueError):
-        return None
-
-
-def _store_search_index(cache: BuildCache, update: IndexUpdate) -> None:
-    state = update.state
-    cache.put_search((state.format, state.docs, state.shards, state.first_ids), update.changed,
-                     gone=None if update.rebuilt else update.gone)
 
 
 def _place(planned: Planned, session: OutputSession, links: LinkChecker) -> None:

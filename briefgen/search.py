@@ -39,6 +39,7 @@ ID_LENGTH = 5
 ID_SPACE = 36 ** ID_LENGTH
 SHARD_PREFIX = 2  # characters of a word that name its shard
 DOC_SHARD_PREFIX = 2  # characters of an id that name its record shard
+REBUILD_AFTER = 200  # changed documents beyond which (and beyond a tenth of all) the index is made anew
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 _TOKEN = re.compile(r"[^\W_]{2,}")  # runs of two or more letters or digits (of any script); exactly \p{L}\p{N}
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
@@ -163,6 +164,19 @@ class IndexState:
     first_ids: dict[str, str] = field(default_factory=dict)  # slug → its id's first try (saves hashing)
     format: int = FORMAT
 
+    def plain(self) -> tuple:
+        """As plain data, for the build cache."""
+        return (self.format, self.docs, self.shards, self.first_ids)
+
+    @classmethod
+    def from_plain(cls, value) -> IndexState | None:
+        """The state :meth:`plain` gave, or None for anything else."""
+        try:
+            format_, docs, shards, first_ids = value
+            return cls(docs=dict(docs), shards=dict(shards), first_ids=dict(first_ids), format=format_)
+        except (TypeError, ValueError):
+            return None
+
 
 @dataclass(frozen=True)
 class IndexUpdate:
@@ -188,11 +202,17 @@ class WordSource(Protocol):
 def update_index(previous: IndexState | None, docs: dict[str, str], source: WordSource) -> IndexUpdate:
     """The index of ``docs`` (id → source digest): from ``previous`` and the changes since, or rebuilt whole
     when the previous index is missing or anything it needs is not at hand."""
-    if previous is not None and previous.format == FORMAT:
+    if previous is not None and previous.format == FORMAT and not _many_changes(previous.docs, docs):
         update = _apply_changes(previous, docs, source)
         if update is not None:
             return update
     return rebuild_index(docs, source)
+
+
+def _many_changes(before: dict[str, str], after: dict[str, str]) -> bool:
+    """Whether so many documents changed that patching postings one by one would cost more than a rebuild."""
+    changed = sum(1 for i, d in after.items() if before.get(i) != d) + sum(1 for i in before if i not in after)
+    return changed > max(REBUILD_AFTER, len(after) // 10)
 
 
 def rebuild_index(docs: dict[str, str], source: WordSource) -> IndexUpdate:

@@ -4,6 +4,7 @@ byte-identical to a cold build."""
 from __future__ import annotations
 
 import json
+import random
 import sqlite3
 import time
 from pathlib import Path
@@ -64,6 +65,50 @@ def test_ids_are_short_stable_and_unique_whatever_the_order(monkeypatch):
     monkeypatch.setattr(search, "ID_SPACE", 36)
     crowded = assign_ids(slugs)  # 30 slugs in 36 ids: clashes are settled by trying again
     assert len(set(crowded.values())) == 30 and crowded == assign_ids(sorted(slugs, reverse=True))
+
+
+class MemoryWords:
+    """A word source over dicts: encoded word lists by digest, and stored shards."""
+
+    def __init__(self, words: dict[str, bytes], shards: dict[str, bytes]):
+        self.words, self.stored = words, shards
+
+    def current(self, digests):
+        return {d: self.words[d] for d in digests}
+
+    def previous(self, digests):
+        return {d: self.words[d] for d in digests if d in self.words}
+
+    def shards(self, names):
+        return {n: self.stored[n] for n in names if n in self.stored}
+
+
+def test_patching_the_index_gives_what_a_rebuild_gives():
+    rng = random.Random(7)
+    vocabulary = [f"{a}{b}{c}" for a in "abc" for b in "xyz" for c in "123"] + ["ábc", "日本語", "zz"]
+    words: dict[str, bytes] = {}
+
+    def document(name: str) -> str:
+        chosen = rng.sample(vocabulary, rng.randint(0, 12))
+        words[name] = search.DocWords(tuple(sorted(set(chosen))), tuple(sorted(set(chosen[:2])))).encode()
+        return name
+
+    docs = {f"{n:05d}": document(f"d{n}") for n in range(40)}
+    first = search.rebuild_index(docs, MemoryWords(words, {}))
+    stored, state = dict(first.changed), first.state
+    for step in range(60):
+        docs = dict(docs)
+        for _ in range(rng.randint(1, 4)):
+            action, doc_id = rng.choice(["add", "remove", "change"]), rng.choice(sorted(docs))
+            if action == "remove" and len(docs) > 1:
+                del docs[doc_id]
+            else:
+                docs[doc_id if action == "change" else search._hashed_id(f"new-{step}-{_}", 0)] = document(f"s{step}-{_}")
+        update = search.update_index(state, docs, MemoryWords(words, stored))
+        assert not update.rebuilt
+        stored = {name: data for name, data in {**stored, **update.changed}.items() if name in update.state.shards}
+        assert stored == search.rebuild_index(docs, MemoryWords(words, {})).changed
+        state = update.state
 
 
 def test_every_example_briefing_is_found_by_every_word_of_its_body(example_output):
