@@ -94,7 +94,7 @@ class SubPathServer:
         self.server.server_close()
 
 
-class SearchIndex:
+class SearchReader:
     """The built-in search index of a built site, looked up the way ``search.js`` does: every query word must
     match (the last one as the start of a word); most title matches first, then newest first."""
 

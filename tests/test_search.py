@@ -14,7 +14,7 @@ import pytest
 from briefgen import search
 from briefgen.search import assign_ids, normalise, words_of
 from conftest import BASIC_CONFIG, briefing, run_cli, write_site
-from helpers import SearchIndex, soup, tree
+from helpers import SearchReader, soup, tree
 from test_incremental import built, corpus, settle  # noqa: F401  (corpus is a fixture)
 
 BODY = "Lead about {lead}.\n\n## Context\n\nThe {word} was seen.\n\n## Impact\n\nMore {other}.\n"
@@ -103,7 +103,8 @@ def test_patching_the_index_gives_what_a_rebuild_gives():
             if action == "remove" and len(docs) > 1:
                 del docs[doc_id]
             else:
-                docs[doc_id if action == "change" else search._hashed_id(f"new-{step}-{_}", 0)] = document(f"s{step}-{_}")
+                target = doc_id if action == "change" else search._hashed_id(f"new-{step}-{_}", 0)
+                docs[target] = document(f"s{step}-{_}")
         update = search.update_index(state, docs, MemoryWords(words, stored))
         assert not update.rebuilt
         stored = {name: data for name, data in {**stored, **update.changed}.items() if name in update.state.shards}
@@ -112,7 +113,7 @@ def test_patching_the_index_gives_what_a_rebuild_gives():
 
 
 def test_every_example_briefing_is_found_by_every_word_of_its_body(example_output):
-    index = SearchIndex(example_output)
+    index = SearchReader(example_output)
     records = sorted((example_output / "api/briefings").glob("*.json"))
     assert len(index.order) == len(records) > 5
     for path in records:
@@ -125,7 +126,7 @@ def test_every_example_briefing_is_found_by_every_word_of_its_body(example_outpu
 
 
 def test_accents_case_and_prefixes_and_the_title_ranking(word_site):
-    index = SearchIndex(built(word_site))
+    index = SearchReader(built(word_site))
     assert index.query("PETROLEOS") == index.query("petróleos") == ["briefings/oil/"]
     assert index.query("strasse") == index.query("STRASSE") == ["briefings/oil/"]
     assert index.query("οδος") == ["briefings/oil/"]
@@ -138,11 +139,11 @@ def test_accents_case_and_prefixes_and_the_title_ranking(word_site):
 
 def test_drafts_and_future_briefings_are_indexed_only_when_the_build_includes_them(word_site, tmp_path):
     output = built(word_site)
-    assert SearchIndex(output).query("quokkadraft") == SearchIndex(output).query("quokkafuture") == []
+    assert SearchReader(output).query("quokkadraft") == SearchReader(output).query("quokkafuture") == []
     assert "quokkadraft" not in json.dumps(search_files(output), default=str)
     output = built(word_site, "--drafts", "--future")
-    assert SearchIndex(output).query("quokkadraft") == ["briefings/draft/"]
-    assert SearchIndex(output).query("quokkafuture") == ["briefings/future/"]
+    assert SearchReader(output).query("quokkadraft") == ["briefings/draft/"]
+    assert SearchReader(output).query("quokkafuture") == ["briefings/future/"]
     assert search_files(output) == cold_search_files(word_site, tmp_path, "--drafts", "--future")
 
 
@@ -200,12 +201,12 @@ def test_incremental_builds_keep_the_index_identical_to_a_cold_one(corpus, tmp_p
         step()
         output = built(corpus)
         assert search_files(output) == cold_search_files(corpus, tmp_path)
-        found.append(SearchIndex(output).query("zanzibarite"))
+        found.append(SearchReader(output).query("zanzibarite"))
     assert found[0] == ["briefings/briefing-000003/"]
     assert found[1] == ["briefings/briefing-000004/", "briefings/briefing-000003/"]  # the title match first
     assert found[3] == ["briefings/briefing-000004/", "briefings/new/", "briefings/briefing-000003/"]  # newest
     assert found[6] == ["briefings/briefing-000004/", "briefings/new/"]
-    index = SearchIndex(output)
+    index = SearchReader(output)
     every = index.query("briefing")
     assert len(index.order) == len(list((output / "api/briefings").glob("*.json")))
     assert "briefings/renamed-five/" in every and "briefings/briefing-000005/" not in every
@@ -231,7 +232,7 @@ def test_a_damaged_index_in_the_cache_is_rebuilt(corpus, tmp_path, damage):  # n
     files[2].write_text(files[2].read_text().replace("## ", "A proposal and an anomaly.\n\n## ", 1))
     output = built(corpus)
     assert search_files(output) == cold_search_files(corpus, tmp_path)
-    assert SearchIndex(output).query("anomaly") == ["briefings/briefing-000002/"]
+    assert SearchReader(output).query("anomaly") == ["briefings/briefing-000002/"]
 
 
 def test_serve_keeps_the_index_up_to_date(word_site):
@@ -242,11 +243,11 @@ def test_serve_keeps_the_index_up_to_date(word_site):
     server = DevServer(word_site / "briefgen.yaml", BuildOptions(), port=0)
     server.start()
     try:
-        assert SearchIndex(server.output).query("tanker") == ["briefings/oil/"]
+        assert SearchReader(server.output).query("tanker") == ["briefings/oil/"]
         time.sleep(1)  # the watcher starts in the background
         source = word_site / "content/2025-11-01-oil.md"
         source.write_text(source.read_text().replace("tanker", "wombatiana"))
-        wait_for(lambda: SearchIndex(server.output).query("wombatiana") == ["briefings/oil/"])
-        assert SearchIndex(server.output).query("tanker") == []
+        wait_for(lambda: SearchReader(server.output).query("wombatiana") == ["briefings/oil/"])
+        assert SearchReader(server.output).query("tanker") == []
     finally:
         server.stop()

@@ -16,7 +16,7 @@ import pytest
 
 from briefgen.search import words_of
 from conftest import REPO, run_cli
-from helpers import SearchIndex, SubPathServer
+from helpers import SearchReader, SubPathServer
 from test_browser import ARTIFACTS, AXE, browser  # noqa: F401  (browser is a fixture)
 
 pytestmark = pytest.mark.slow
@@ -54,7 +54,7 @@ def results(page) -> list[str]:
 def test_a_word_from_one_body_typed_in_the_header_box_finds_that_briefing(served, browser):  # noqa: F811
     root, output = served
     word, slug = body_only_word()
-    assert SearchIndex(output).query(word) == [f"briefings/{slug}/"]
+    assert SearchReader(output).query(word) == [f"briefings/{slug}/"]
     page = browser.new_page()
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -79,7 +79,7 @@ def test_a_word_from_one_body_typed_in_the_header_box_finds_that_briefing(served
 
 def test_the_script_finds_what_the_index_holds_in_the_same_order(served, browser):  # noqa: F811
     root, output = served
-    index = SearchIndex(output)
+    index = SearchReader(output)
     accented = next(w for p in sorted((REPO / "content").glob("*.md"))
                     for w in re.findall(r"\w+", p.read_text(encoding="utf-8")) if not w.isascii() and len(w) > 4)
     folded = "".join(c for c in unicodedata.normalize("NFKD", accented) if not unicodedata.combining(c)).upper()
@@ -130,12 +130,12 @@ def test_show_more_adds_results_and_moves_focus_to_them(tmp_path, browser):  # n
         for shown in (40, 45):
             page.click(".search-more")
             page.wait_for_function(f"document.querySelectorAll('.search-result').length === {shown}")
-            focused = page.evaluate("document.activeElement.closest('.search-result') === "
-                                    f"document.querySelectorAll('.search-result')[{shown - (20 if shown == 40 else 5)}]")
-            assert focused
+            first_new = shown - (20 if shown == 40 else 5)
+            assert page.evaluate("document.activeElement.closest('.search-result') === "
+                                 f"document.querySelectorAll('.search-result')[{first_new}]")
         assert page.is_hidden(".search-more")
         assert [a.get_attribute("href") for a in page.query_selector_all(".search-result a")] == [
-            PREFIX + route for route in SearchIndex(output).query("briefing")]
+            PREFIX + route for route in SearchReader(output).query("briefing")]
         page.close()
 
 
