@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import os
 import shutil
 import tempfile
@@ -27,6 +28,7 @@ from briefgen.errors import BuildFailed, Problem, Problems
 from briefgen.api import with_context
 from briefgen.model import Briefing, BriefingContext, Site
 from briefgen.render import PageRenderer, PlanInputs, Planned, fill_slots, plan_site
+from briefgen.search import DocWords, IndexState, SearchIndex, index_site, plan_search, readable
 from briefgen.selfcheck import LinkChecker
 from briefgen.theme import Theme, load_theme
 from briefgen.urls import briefing_route, output_file
@@ -226,12 +228,16 @@ class _ProductWriter:
     def __init__(self, session: OutputSession, cache: BuildCache, selection: Selection, links: LinkChecker):
         self.session, self.cache, self.selection, self.links = session, cache, selection, links
         self.entries: dict[str, bytes] = {}
+        self.words: dict[str, bytes] = {}  # every fresh briefing's words, kept for the search index
+        self.unsaved_words: dict[str, bytes] = {}
 
     def __call__(self, parsed: Parsed) -> None:
         briefing, made = parsed.briefing, parsed.products
         if briefing is None or not is_published(briefing, self.selection):
             return
         self.entries[parsed.digest] = made.entry
+        if made.words:
+            self.words[parsed.digest] = self.unsaved_words[parsed.digest] = made.words
         page, record = _own_outputs(briefing)
         for (path, kind), data, urls in ((page, made.page, made.page_links), (record, made.record, made.record_links)):
             if not self.session.has(path):  # two files with one slug: collect() reports it
@@ -244,6 +250,8 @@ class _ProductWriter:
     def flush(self) -> None:
         self.cache.put_entries(self.entries)
         self.entries.clear()
+        self.cache.put_words(self.unsaved_words)
+        self.unsaved_words.clear()
 
 
 def _own_outputs(briefing: Briefing) -> tuple[tuple[str, str], tuple[str, str]]:
@@ -311,7 +319,12 @@ def _build(config: SiteConfig, options: BuildOptions, theme: Theme, cache: Build
         products.flush()
         inputs = PlanInputs(key=cache.build_key, digests=loaded.digests,
                             entry_html=lambda b: cache.entries([loaded.digests[b.slug]])[loaded.digests[b.slug]])
-        for done, planned in enumerate(plan_site(loaded.site, renderer, theme, inputs), 1):
+        index = _search_index(loaded, loader, cache, products) if config.search else None
+        outputs = plan_site(loaded.site, renderer, theme, inputs)
+        if index is not None:
+            outputs = itertools.chain(outputs, plan_search(loaded.site, renderer, cache.build_key, loaded.digests,
+                                                           index))
+        for done, planned in enumerate(outputs, 1):
             progress("writing", done, None)
             _place(planned, session, links)
         problems = links.problems(session.report.paths, session if session.removed_paths() else None)
@@ -332,7 +345,11 @@ def _build(config: SiteConfig, options: BuildOptions, theme: Theme, cache: Build
         "state": _state(options, [(path, entry.mtime_ns, entry.size) for path, entry in loader.entries.items()]),
         "until": _next_publication(loaded.briefings, options),
     })
+    if index is not None:
+        update = index.update
+        cache.put_search(update.state.plain(), update.changed, gone=None if update.rebuilt else update.gone)
     cache.prune_entries(set(loaded.digests.values()))
+    cache.prune_words(set(loaded.digests.values()))
     return BuildResult(briefings=len(loaded.site.briefings), output=config.output_path, report=report,
                        warnings=loaded.problems.warnings, elapsed=time.perf_counter() - started,
                        parsed=loader.parsed)
@@ -399,6 +416,41 @@ def _fill_context(briefing: Briefing, loaded: LoadedSite, session: OutputSession
     data = with_context(session.read(record), briefing, context, renderer.urls)
     session.rewrite(record, data, _own_fingerprint(key, record, own) + suffix)
     links.scan(record, data, briefing.source)
+
+
+class _Words:
+    """Each briefing's words for the search index: fresh from this build's parsing, else from the cache, else
+    (for a current briefing) by parsing and rendering its file again."""
+
+    def __init__(self, loaded: LoadedSite, loader: _Loader, cache: BuildCache, products: _ProductWriter):
+        self.loaded, self.loader, self.cache, self.products = loaded, loader, cache, products
+
+    def previous(self, digests: list[str]) -> dict[str, bytes]:
+        found = {d: self.products.words[d] for d in digests if d in self.products.words}
+        found.update(readable(self.cache.words(d for d in digests if d not in found)))
+        return found
+
+    def current(self, digests: list[str]) -> dict[str, bytes]:
+        found = self.previous(digests)
+        missing = set(digests) - found.keys()
+        if missing:
+            self.loader.rerender([b for b in self.loaded.site.briefings if self.loaded.digests[b.slug] in missing],
+                                 self.products)
+            self.products.flush()
+            # a file changed again since it was read has no words under its old digest: none until next build
+            found.update({d: self.products.words.get(d, _NO_WORDS) for d in missing})
+        return found
+
+    def shards(self, names: list[str]) -> dict[str, bytes]:
+        return self.cache.search_shards(names)
+
+
+_NO_WORDS = DocWords((), ()).encode()
+
+
+def _search_index(loaded: LoadedSite, loader: _Loader, cache: BuildCache, products: _ProductWriter) -> SearchIndex:
+    return index_site(loaded.site, loaded.digests, IndexState.from_plain(cache.search_state()),
+                      _Words(loaded, loader, cache, products))
 
 
 def _place(planned: Planned, session: OutputSession, links: LinkChecker) -> None:

@@ -23,7 +23,7 @@ from typing import Any, Iterable
 from briefgen import __version__
 
 CACHE_DIR = ".briefgen-cache"
-SCHEMA = 4
+SCHEMA = 5
 
 
 def digest(*parts: bytes | str) -> str:
@@ -70,7 +70,8 @@ class BuildCache:
                 stored = dict(db.execute("SELECT key, value FROM meta"))
                 if stored.get("schema") != str(SCHEMA) or stored.get("build_key") != self.build_key:
                     db.executescript("DROP TABLE IF EXISTS sources; DROP TABLE IF EXISTS entries;"
-                                     "DROP TABLE IF EXISTS outputs; DELETE FROM meta;")
+                                     "DROP TABLE IF EXISTS outputs; DROP TABLE IF EXISTS words;"
+                                     "DROP TABLE IF EXISTS search; DELETE FROM meta;")
                     db.executemany("INSERT INTO meta VALUES (?, ?)",
                                    [("schema", str(SCHEMA)), ("build_key", self.build_key),
                                     ("version", __version__)])
@@ -79,6 +80,8 @@ class BuildCache:
                                                         digest TEXT, value BLOB, recorded_ns INTEGER);
                     CREATE TABLE IF NOT EXISTS entries (digest TEXT PRIMARY KEY, html BLOB);
                     CREATE TABLE IF NOT EXISTS outputs (tree TEXT PRIMARY KEY, marker TEXT, fingerprints BLOB);
+                    CREATE TABLE IF NOT EXISTS words (digest TEXT PRIMARY KEY, words BLOB);
+                    CREATE TABLE IF NOT EXISTS search (name TEXT PRIMARY KEY, data BLOB);
                 """)
                 return db
             except (sqlite3.Error, OSError):
@@ -171,6 +174,60 @@ class BuildCache:
             gone = [(key,) for (key,) in db.execute("SELECT digest FROM entries") if key not in keep]
             db.executemany("DELETE FROM entries WHERE digest = ?", gone)
         self._safely(prune)
+
+    # ---- search: each briefing's words by source digest, and the index's word shards and state -----------
+
+    def words(self, digests: Iterable[str]) -> dict[str, bytes]:
+        return self._rows("SELECT digest, words FROM words WHERE digest IN ({})", list(dict.fromkeys(digests)))
+
+    def put_words(self, words: dict[str, bytes]) -> None:
+        def write(db):
+            db.execute("BEGIN")
+            db.executemany("INSERT OR REPLACE INTO words VALUES (?, ?)", words.items())
+            db.execute("COMMIT")
+        if words:
+            self._safely(write)
+
+    def prune_words(self, keep: set[str]) -> None:
+        def prune(db):
+            gone = [(key,) for (key,) in db.execute("SELECT digest FROM words") if key not in keep]
+            db.executemany("DELETE FROM words WHERE digest = ?", gone)
+        self._safely(prune)
+
+    def search_state(self) -> Any:
+        """The search index's state as :meth:`put_search` stored it, or None (also when it is damaged: the
+        index is then rebuilt, and the rest of the cache stays in use)."""
+        row = self._safely(lambda db: db.execute("SELECT data FROM search WHERE name = ''").fetchone())
+        try:
+            return marshal.loads(zlib.decompress(row[0])) if row is not None else None
+        except (zlib.error, EOFError, ValueError, TypeError):
+            return None
+
+    def search_shards(self, names: Iterable[str]) -> dict[str, bytes]:
+        return self._rows("SELECT name, data FROM search WHERE name IN ({})", [n for n in names if n])
+
+    def put_search(self, state: Any, changed: dict[str, bytes], gone: Iterable[str] | None) -> None:
+        """The index's state (plain data) with its changed word shards; ``gone``: shards it no longer has
+        (None: every stored shard that is not in ``changed``)."""
+        def write(db):
+            db.execute("BEGIN")
+            if gone is None:
+                db.execute("DELETE FROM search")
+            else:
+                db.executemany("DELETE FROM search WHERE name = ?", [(name,) for name in gone])
+            db.executemany("INSERT OR REPLACE INTO search VALUES (?, ?)", changed.items())
+            db.execute("INSERT OR REPLACE INTO search VALUES ('', ?)", (zlib.compress(marshal.dumps(state), 1),))
+            db.execute("COMMIT")
+        self._safely(write)
+
+    def _rows(self, query: str, keys: list[str]) -> dict[str, bytes]:
+        def read(db):
+            found = {}
+            for start in range(0, len(keys), 500):
+                chunk = keys[start:start + 500]
+                found.update(db.execute(query.format(",".join("?" * len(chunk))), chunk))
+            return found
+        return self._safely(read, {})
 
     # ---- outputs ----------------------------------------------------------------------------------------
 

@@ -125,6 +125,7 @@ CONFIG_FIELDS = (
     Field("actors", _actor_aliases, default={}),
     Field("stories", _stories, default={}),
     Field("sanitize", boolean, default=False),
+    Field("search", boolean, default=True),
 )
 
 
@@ -158,6 +159,7 @@ class SiteConfig:
     actors: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)  # name → other spellings
     stories: dict[str, StoryInfo] = field(default_factory=dict, hash=False)  # story → title, description
     sanitize: bool = False  # strip dangerous raw HTML from bodies (for content from people you do not trust)
+    search: bool = True  # the search page, its index and the header's search box
 
     @property
     def base_path(self) -> str:
@@ -237,6 +239,7 @@ def load_config(config_path: Path, base_url: str | None = None) -> SiteConfig:
         actors=values["actors"],
         stories=values["stories"],
         sanitize=values["sanitize"],
+        search=values["search"],
     )
 
 

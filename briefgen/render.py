@@ -99,6 +99,7 @@ class PageRenderer:
                     Link("Actors", urls.path("actors/")), Link("Regions", urls.path("regions/")),
                     Link("Tags", urls.path("tags/")), Link("Archive", urls.path("archive/"))),
             "feeds": self.feed_links("", config.title),
+            "search": urls.path("search/") if config.search else None,  # the search page, for the header's box
         }
 
     def page(self, template: str, route: str, *, title: str, description: str = "", canonical: bool = True,

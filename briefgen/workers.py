@@ -22,6 +22,7 @@ from briefgen.markdown import MarkdownRenderer
 from briefgen.model import Briefing
 from briefgen.parse import ParseContext, actor_names, parse_briefing
 from briefgen.render import PageRenderer
+from briefgen.search import briefing_words
 from briefgen.sections import SectionClassifier
 from briefgen.selfcheck import links_in
 from briefgen.theme import Theme
@@ -48,6 +49,7 @@ class Rendered:
     entry: bytes  # zlib-compressed UTF-8
     page_links: tuple[str, ...]
     record_links: tuple[str, ...]
+    words: bytes = b""  # its words for the search index (``DocWords.encode``), when the site has search
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,8 @@ class Worker:
         base_url = self.renderer.config.base_url
         return Rendered(page=made.page, record=made.record, entry=zlib.compress(made.entry_html.encode(), 6),
                         page_links=links_in(".html", made.page, base_url),
-                        record_links=links_in(".json", made.record, base_url))
+                        record_links=links_in(".json", made.record, base_url),
+                        words=briefing_words(briefing).encode() if self.renderer.config.search else b"")
 
 
 def strip_bodies(briefing: Briefing) -> Briefing:

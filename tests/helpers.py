@@ -92,3 +92,47 @@ class SubPathServer:
     def __exit__(self, *exc):
         self.server.shutdown()
         self.server.server_close()
+
+
+class SearchReader:
+    """The built-in search index of a built site, looked up the way ``search.js`` does: every query word must
+    match (the last one as the start of a word); most title matches first, then newest first."""
+
+    def __init__(self, output: Path):
+        import json
+        self.output, self._json = output, json
+        self.manifest = json.loads((output / "search/index.json").read_text(encoding="utf-8"))
+        width = self.manifest["idLength"]
+        self.order = [self.manifest["order"][i:i + width] for i in range(0, len(self.manifest["order"]), width)]
+
+    def ids(self, run: str) -> set[str]:
+        width = self.manifest["idLength"]
+        return {run[i:i + width] for i in range(0, len(run), width)}
+
+    def shard(self, word: str) -> dict:
+        from briefgen.search import shard_name
+        name = shard_name(word)
+        if name not in self.manifest["shards"]:
+            return {}
+        return self._json.loads((self.output / f"search/w/{name}.json").read_text(encoding="utf-8"))
+
+    def record(self, doc_id: str) -> list:
+        path = self.output / f"search/docs/{doc_id[:2]}.json"
+        return self._json.loads(path.read_text(encoding="utf-8"))[doc_id]
+
+    def query(self, text: str) -> list[str]:
+        """The routes of the briefings found, best first."""
+        from briefgen.search import words_of
+        terms = list(dict.fromkeys(words_of(text)))
+        if not terms:
+            return []
+        found = []
+        for position, term in enumerate(terms):
+            entries = [entry for word, entry in self.shard(term).items()
+                       if word == term or (position == len(terms) - 1 and word.startswith(term))]
+            found.append((set().union(*(self.ids(e[0]) for e in entries)),
+                          set().union(*(self.ids(e[1]) for e in entries))))
+        hits = set.intersection(*(every for every, _ in found)) & set(self.order)
+        newest = {doc_id: at for at, doc_id in enumerate(self.order)}
+        ranked = sorted(hits, key=lambda i: (-sum(i in title for _, title in found), newest[i]))
+        return [self.record(doc_id)[0] for doc_id in ranked]

@@ -96,9 +96,11 @@ def body_fragment(page: BeautifulSoup) -> BeautifulSoup:
 
 
 def injected_elements(page: BeautifulSoup) -> list:
-    """Script, frame and SVG elements, and event-handler attributes, anywhere in a parsed page."""
-    found = [s for s in page.find_all("script") if s.get("type") != "application/ld+json"]
-    found += page.find_all(["iframe", "svg", "object", "embed"])
+    """Script, frame and SVG elements, and event-handler attributes, anywhere in a parsed page (but the theme's
+    own: JSON-LD, its search script, the story chart)."""
+    found = [s for s in page.find_all("script") if s.get("type") != "application/ld+json"
+             and not (s.get("src") or "").startswith("/sub/static/search.js?")]
+    found += [tag for tag in page.find_all(["iframe", "svg", "object", "embed"]) if "chart" not in tag.get("class", [])]
     found += [tag for tag in page.find_all(True) if any(name.lower().startswith("on") for name in tag.attrs)]
     return found
 
