@@ -32,7 +32,7 @@ from briefgen.model import Briefing, BriefingContext, Site, Taxonomy
 from briefgen.theme import Theme
 from briefgen.urls import Urls, briefing_route, home_route, output_file, page_route, story_route, term_route
 from briefgen.views import (TAXONOMY_LABELS, BriefingView, Link, MonthView, Pagination, briefing_view,
-                            context_view, quote_refs, story_view, term_view)
+                            change_view, context_view, quote_refs, story_view, term_view)
 
 RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ku", "ps", "sd", "ug", "ur", "yi"})
 ARCHIVE_INLINE_LIMIT = 500  # up to this many briefings, the archive index lists every title
@@ -77,6 +77,7 @@ class PageRenderer:
         self.env = theme.environment(cache)
         self.assets = theme.asset_paths()
         self.site_values = self._site_values()
+        self._cards: dict[tuple[str, int, bool], Markup] = {}  # a briefing's card is the same on every listing
 
     def view(self, briefing: Briefing) -> BriefingView:
         return briefing_view(briefing, self.urls, self.config.tz)
@@ -116,8 +117,17 @@ class PageRenderer:
         }
         html = render_template(self.env, template, site=self.site_values, page=page, url=self.urls.path,
                                asset=lambda name: self.urls.path(self.assets[name]), to_json=_json_for_script,
-                               slot=empty_slot, **values)
+                               slot=empty_slot, card=self.card, **values)
         return html.encode("utf-8")
+
+    def card(self, item: BriefingView, level: int, lead: bool = False) -> Markup:
+        """A briefing's card in a listing (``partials/card.html``), rendered once per build for each heading
+        level: thousands of listing pages repeat the same cards."""
+        key = (item.url, level, lead)
+        if key not in self._cards:
+            self._cards[key] = Markup(render_template(self.env, "partials/card.html", item=item, level=level,
+                                                      lead=lead))
+        return self._cards[key]
 
     def context_fragments(self, briefing: Briefing, context: BriefingContext) -> dict[str, str]:
         """What fills a briefing page's slots: the parts that depend on other briefings."""
@@ -128,7 +138,7 @@ class PageRenderer:
 
     def change_note(self, briefing: Briefing, context: BriefingContext) -> str:
         """The change since the story's previous briefing, as a paragraph leading a feed entry ("" if none)."""
-        change = context_view(context, self.urls, self.config.tz).change
+        change = change_view(context.change, context.previous, self.urls)
         if change is None:
             return ""
         previous = Link(change.previous.text, self.urls.absolute(briefing_route(context.change.previous)))
@@ -339,7 +349,7 @@ class _Plan:
                 return self.renderer.page(
                     "story.html", page_route_, title=story.title, feeds=feeds, pagination=pagination,
                     description=story.description or f"Briefings on {story.title}, with their timeline",
-                    story=story_view(story, self.urls, tz, items),
+                    story=story_view(story, self.urls, tz, items, with_timeline=number == 1),
                     chart=escalation_chart(story, "escalation-chart", tz) if number == 1 else "")
             yield from self.paginated(route, story.briefings, "story",
                                       (story.title, story.description, *self.member_digests(story.briefings)), page)

@@ -138,6 +138,15 @@ class ChangeView:
 
 
 @dataclass(frozen=True)
+class LinkedBriefing:
+    """A briefing named in another's page: its title, address and date."""
+
+    title: str
+    url: str
+    date: When
+
+
+@dataclass(frozen=True)
 class ContextView:
     """A briefing's place among the others: its story, neighbours, change and related briefings."""
 
@@ -145,7 +154,7 @@ class ContextView:
     previous: Link | None
     next: Link | None
     change: ChangeView | None
-    related: tuple[BriefingView, ...]
+    related: tuple[LinkedBriefing, ...]
 
 
 @dataclass(frozen=True)
@@ -167,7 +176,7 @@ class StoryView:
     escalation_level: int | None
     latest: BriefingView
     first: When
-    timeline: tuple[StoryEventView, ...]
+    timeline: tuple[StoryEventView, ...]  # empty unless asked for (only a story's first page shows it)
     briefings: tuple[BriefingView, ...]  # those shown on one page
 
 
@@ -264,17 +273,21 @@ def context_view(context: BriefingContext, urls: Urls, timezone: tzinfo) -> Cont
         previous=_briefing_link(context.previous, urls) if context.previous else None,
         next=_briefing_link(context.next, urls) if context.next else None,
         change=change_view(context.change, context.previous, urls),
-        related=tuple(briefing_view(b, urls, timezone) for b in context.related),
+        related=tuple(LinkedBriefing(title=b.title, url=urls.path(briefing_route(b.slug)),
+                                     date=When.of(b.date, timezone)) for b in context.related),
     )
 
 
-def story_view(story: Story, urls: Urls, timezone: tzinfo, items: tuple[BriefingView, ...]) -> StoryView:
+def story_view(story: Story, urls: Urls, timezone: tzinfo, items: tuple[BriefingView, ...],
+               with_timeline: bool = False) -> StoryView:
+    """A story with ``items``: the briefings shown on one of its pages; its merged timeline only if asked."""
+    events = merged_timeline(story.briefings) if with_timeline else ()
     return StoryView(
         slug=story.slug, title=story.title, description=story.description, url=urls.path(story_route(story.slug)),
         count=len(story.briefings), status=story.status, escalation_level=story.escalation_level,
         latest=briefing_view(story.latest, urls, timezone), first=When.of(story.briefings[-1].date, timezone),
         timeline=tuple(StoryEventView(iso=e.date.isoformat(), display=f"{e.date.day} {e.date:%B %Y}", text=e.text,
-                                      briefing=_briefing_link(e.briefing, urls)) for e in merged_timeline(story.briefings)),
+                                      briefing=_briefing_link(e.briefing, urls)) for e in events),
         briefings=items)
 
 
