@@ -48,8 +48,9 @@ def paragraph(rng: random.Random, words: int) -> str:
     return " ".join(parts)
 
 
-def briefing(index: int, rng: random.Random, start: dt.datetime) -> tuple[str, str]:
-    when = start + dt.timedelta(hours=index * 7 + rng.randint(0, 5), minutes=rng.randint(0, 59))
+def briefing(index: int, rng: random.Random, start: dt.datetime, step_minutes: int = 420) -> tuple[str, str]:
+    hour = step_minutes // 7  # a seventh of the step: an hour in the usual 7-hour step
+    when = start + dt.timedelta(minutes=index * step_minutes + rng.randint(0, 5) * hour + rng.randint(0, 59))
     people = [f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}" for _ in range(3)]
     tags = rng.sample(TAGS, rng.randint(2, 4))
     regions = rng.sample(REGIONS, rng.randint(1, 2))
@@ -107,6 +108,9 @@ def briefing(index: int, rng: random.Random, start: dt.datetime) -> tuple[str, s
     return f"{when.date().isoformat()}-{slug}.md", "\n".join(lines)
 
 
+LAST = dt.datetime(2025, 12, 1)  # the benchmark builds as of 2026-01-01
+
+
 def generate(count: int, folder: Path, seed: int = 2025, base_url: str = "https://bench.example.org/") -> Path:
     """Write a site folder (briefgen.yaml + content/) with ``count`` briefings; returns the folder."""
     rng = random.Random(seed)
@@ -115,8 +119,10 @@ def generate(count: int, folder: Path, seed: int = 2025, base_url: str = "https:
     (folder / "briefgen.yaml").write_text(
         f"title: Benchmark briefings\nbase_url: {base_url}\ntimezone: UTC\nper_page: 20\n", encoding="utf-8")
     start = dt.datetime(2015, 1, 1, 8, 0)
+    # every 7 hours, or closer for huge corpora, so that all of them are dated before the benchmark's "now"
+    step = min(420, int((LAST - start).total_seconds() // 60 // max(count, 1)))
     for index in range(count):
-        name, text = briefing(index, rng, start)
+        name, text = briefing(index, rng, start, step)
         (content / name).write_text(text, encoding="utf-8")
     return folder
 
