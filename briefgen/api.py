@@ -13,7 +13,8 @@ from typing import Any, Iterator
 
 from briefgen.config import SiteConfig
 from briefgen.feeds import absolutize
-from briefgen.model import SECTION_KINDS, Briefing, BriefingContext, Change, Quote, Site, Story, Taxonomy, Term
+from briefgen.model import (SECTION_KINDS, Briefing, BriefingContext, Change, Quote, Site, Story, Taxonomy,
+                            Term)
 from briefgen.slugs import make_slug
 from briefgen.stories import merged_timeline
 from briefgen.urls import Urls, briefing_route, story_route, term_route
@@ -91,7 +92,8 @@ def story_record(story: Story, site: Site, config: SiteConfig, urls: Urls) -> di
          "change": c.direction if (c := site.context(b.slug).change) else None}
         for b in story.briefings]
     record["timeline"] = [{"date": e.date.isoformat(), "text": e.text,
-                           "briefing": urls.absolute(briefing_route(e.briefing.slug))} for e in merged_timeline(story.briefings)]
+                           "briefing": urls.absolute(briefing_route(e.briefing.slug))}
+                          for e in merged_timeline(story.briefings)]
     return record
 
 

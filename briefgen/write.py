@@ -227,10 +227,6 @@ class OutputSession:
     def removed_paths(self) -> set[str]:
         return set(self.previous) - set(self.fingerprints)
 
-    def read(self, path: str) -> bytes:
-        with open(os.path.join(self._target, safe_relative_path(path)), "rb") as handle:
-            return handle.read()
-
     def commit(self, token: str) -> WriteReport:
         """Write the marker and make the new site the site."""
         for path in sorted(set(self.present) - set(self.fingerprints)):
