@@ -159,20 +159,26 @@ class BuildCache:
 
     def put_entries(self, entries: dict[str, bytes]) -> None:
         """Feed content by source digest, zlib-compressed UTF-8."""
-        def write(db):
-            db.execute("BEGIN")
-            db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?)", entries.items())
-            db.execute("COMMIT")
-        if entries:
-            self._safely(write)
+        self._put_by_digest("entries", entries)
 
     def known_entries(self) -> set[str]:
         return self._safely(lambda db: {key for (key,) in db.execute("SELECT digest FROM entries")}, set())
 
     def prune_entries(self, keep: set[str]) -> None:
+        self._prune_by_digest("entries", keep)
+
+    def _put_by_digest(self, table: str, rows: dict[str, bytes]) -> None:
+        def write(db):
+            db.execute("BEGIN")
+            db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", rows.items())
+            db.execute("COMMIT")
+        if rows:
+            self._safely(write)
+
+    def _prune_by_digest(self, table: str, keep: set[str]) -> None:
         def prune(db):
-            gone = [(key,) for (key,) in db.execute("SELECT digest FROM entries") if key not in keep]
-            db.executemany("DELETE FROM entries WHERE digest = ?", gone)
+            gone = [(key,) for (key,) in db.execute(f"SELECT digest FROM {table}") if key not in keep]
+            db.executemany(f"DELETE FROM {table} WHERE digest = ?", gone)
         self._safely(prune)
 
     # ---- search: each briefing's words by source digest, and the index's word shards and state -----------
@@ -181,18 +187,10 @@ class BuildCache:
         return self._rows("SELECT digest, words FROM words WHERE digest IN ({})", list(dict.fromkeys(digests)))
 
     def put_words(self, words: dict[str, bytes]) -> None:
-        def write(db):
-            db.execute("BEGIN")
-            db.executemany("INSERT OR REPLACE INTO words VALUES (?, ?)", words.items())
-            db.execute("COMMIT")
-        if words:
-            self._safely(write)
+        self._put_by_digest("words", words)
 
     def prune_words(self, keep: set[str]) -> None:
-        def prune(db):
-            gone = [(key,) for (key,) in db.execute("SELECT digest FROM words") if key not in keep]
-            db.executemany("DELETE FROM words WHERE digest = ?", gone)
-        self._safely(prune)
+        self._prune_by_digest("words", keep)
 
     def search_state(self) -> Any:
         """The search index's state as :meth:`put_search` stored it, or None (also when it is damaged: the
