@@ -8,6 +8,7 @@ written as soon as it arrives, so no build ever holds every page's HTML in memor
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import itertools
@@ -213,13 +214,14 @@ def build(config: SiteConfig, options: BuildOptions, progress: Progress = _no_pr
     output = config.output_path
     check_output_folder(output, protected=(config.root, config.content_path), content=config.content_path)
     theme = load_theme(config.root, config.theme, config.display(config.config_path))
-    with tempfile.TemporaryDirectory(prefix="briefgen-cache-") as scratch:
-        path = cache_file(config, cache_name) if options.use_cache else Path(scratch) / "cache.sqlite"
+    with contextlib.ExitStack() as stack:
+        if options.use_cache:
+            path = cache_file(config, cache_name)
+        else:  # a throwaway cache, so that --no-cache runs exactly the same pipeline
+            path = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="briefgen-cache-"))) / "cache.sqlite"
         cache = BuildCache(path, build_key(config, theme))
-        try:
-            return _build(config, options, theme, cache, progress, in_place, started)
-        finally:
-            cache.close()
+        stack.callback(cache.close)
+        return _build(config, options, theme, cache, progress, in_place, started)
 
 
 class _ProductWriter:
