@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from briefgen import __version__
-from briefgen.cache import CACHE_DIR, BuildCache, SourceEntry, digest
+from briefgen.cache import CACHE_DIR, BuildCache, SourceEntry, digest, source_digest
 from briefgen.collect import Selection, collect, is_published
 from briefgen.config import SiteConfig
 from briefgen.discover import ContentFile, discover
@@ -159,7 +159,7 @@ class _Loader:
         if same_stat and stat.st_mtime_ns < entry.recorded_ns - RACY_NS:
             return entry
         try:
-            unchanged = digest(content_file.path.read_bytes()) == entry.digest
+            unchanged = source_digest(content_file.shown, content_file.path.read_bytes()) == entry.digest
         except OSError:
             return None
         if not unchanged:
@@ -261,8 +261,8 @@ def _own_outputs(briefing: Briefing) -> tuple[tuple[str, str], tuple[str, str]]:
     return ((output_file(briefing_route(briefing.slug)), "page"), (f"api/briefings/{briefing.slug}.json", "data"))
 
 
-def _own_fingerprint(key: str, path: str, source_digest: str) -> str:
-    return digest(key, path, source_digest)
+def _own_fingerprint(key: str, path: str, own: str) -> str:
+    return digest(key, path, own)
 
 
 def _state(options: BuildOptions, files: Iterable[tuple[str, int, int]]) -> str:

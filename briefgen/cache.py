@@ -23,7 +23,7 @@ from typing import Any, Iterable
 from briefgen import __version__
 
 CACHE_DIR = ".briefgen-cache"
-SCHEMA = 5
+SCHEMA = 6
 
 
 def digest(*parts: bytes | str) -> str:
@@ -35,6 +35,12 @@ def digest(*parts: bytes | str) -> str:
         else:
             hasher.update(len(part).to_bytes(8, "little") + part)
     return hasher.hexdigest()
+
+
+def source_digest(shown: str, raw: bytes) -> str:
+    """What a content file's parse results are keyed by: its bytes and its path (which gives its slug, and so the
+    address its feed entry's and search record's links are made from)."""
+    return digest(shown, raw)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator
 
-from briefgen.cache import digest
+from briefgen.cache import source_digest
 from briefgen.config import SiteConfig
 from briefgen.errors import BuildFailed, Problem, Problems
 from briefgen.markdown import MarkdownRenderer
@@ -95,7 +95,7 @@ class Worker:
                                    f"{str(exc)[:200]})", hint="simplify the part you changed last, and please "
                                    "report this as a briefgen bug"))
             briefing, products = None, None
-        return Parsed(task.shown, stat.st_mtime_ns, stat.st_size, digest(raw), recorded,
+        return Parsed(task.shown, stat.st_mtime_ns, stat.st_size, source_digest(task.shown, raw), recorded,
                       strip_bodies(briefing) if briefing is not None else None,
                       tuple(problems.errors), tuple(problems.warnings), products)
 

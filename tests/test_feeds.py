@@ -140,6 +140,14 @@ def test_relative_urls_in_content_become_absolute(tmp_path):
     assert f'src="{page}img/a.png"' in item["content_html"]
 
 
+def test_identical_files_under_two_names_each_link_to_their_own_page(tmp_path):
+    text = briefing("Twin", "2025-11-01", body="Lead [impact](#impact).\n\n## Impact\n\nText.\n")
+    write_site(tmp_path, {"briefgen.yaml": BASIC_CONFIG, "content/left.md": text, "content/right.md": text})
+    out = build(tmp_path)
+    for entry in feedparser.parse(str(out / "atom.xml")).entries:
+        assert f'href="{entry.link}#impact"' in entry.content[0].value
+
+
 def test_the_same_instant_in_all_three_formats(tmp_path):
     write_site(tmp_path, {"briefgen.yaml": BASIC_CONFIG,
                           "content/a.md": briefing("Early", "2025-11-29T00:30:00+05:00")})
