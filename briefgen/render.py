@@ -120,7 +120,7 @@ class PageRenderer:
                                slot=empty_slot, card=self.card, **values)
         return html.encode("utf-8")
 
-    def card(self, item: BriefingView, level: int, lead: bool = False) -> Markup:
+    def card(self, item: BriefingView | ListingItem, level: int, lead: bool = False) -> Markup:
         """A briefing's card in a listing (``partials/card.html``), rendered once per build for each heading
         level: thousands of listing pages repeat the same cards."""
         key = (item.url, level, lead)
@@ -182,6 +182,26 @@ def render_template(env: jinja2.Environment, name: str, **values) -> str:
 # ---- the plan ---------------------------------------------------------------------------------------------
 
 
+class ListingItem:
+    """A briefing on a listing page: its title and addresses at once, the rest of its :class:`BriefingView` when a
+    template first asks for it. A card already rendered for that URL needs no view at all, so a build never
+    holds every briefing's view at once (at 100,000 briefings they would take most of a gigabyte)."""
+
+    __slots__ = ("url", "absolute_url", "title", "_briefing", "_make", "_view")
+
+    def __init__(self, briefing: Briefing, urls: Urls, make: Callable[[Briefing], BriefingView]):
+        route = briefing_route(briefing.slug)
+        self.url, self.absolute_url, self.title = urls.path(route), urls.absolute(route), briefing.title
+        self._briefing, self._make, self._view = briefing, make, None
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        if self._view is None:
+            self._view = self._make(self._briefing)
+        return getattr(self._view, name)
+
+
 @dataclass(frozen=True)
 class PlanInputs:
     """What the plan is made from besides the site: the build key, each briefing's content digest, and a way to
@@ -224,12 +244,9 @@ class _Plan:
     def __init__(self, site: Site, renderer: PageRenderer, inputs: PlanInputs):
         self.site, self.renderer, self.inputs = site, renderer, inputs
         self.config, self.urls = renderer.config, renderer.urls
-        self._views: dict[str, BriefingView] = {}
 
-    def view(self, briefing: Briefing) -> BriefingView:
-        if briefing.slug not in self._views:
-            self._views[briefing.slug] = self.renderer.view(briefing)
-        return self._views[briefing.slug]
+    def item(self, briefing: Briefing) -> ListingItem:
+        return ListingItem(briefing, self.urls, self.renderer.view)
 
     def member_digests(self, briefings: Sequence[Briefing]) -> list[str]:
         return [self.inputs.digests[b.slug] for b in briefings]
@@ -251,7 +268,7 @@ class _Plan:
             yield self.planned(output_file(this_route), "page",
                                (kind, *extra, str(number), str(total), str(len(briefings)),  # pages show the count
                                 *self.member_digests(members)),
-                               partial(lambda r, p, m: page(r, p.current, p, tuple(self.view(b) for b in m)),
+                               partial(lambda r, p, m: page(r, p.current, p, tuple(map(self.item, m))),
                                        this_route, pagination, members))
 
     def home_pages(self) -> Iterator[Planned]:
@@ -296,7 +313,7 @@ class _Plan:
             return MonthView(label=f"{dt.date(month.year, month.month, 1):%B %Y}",
                              anchor=f"{month.year:04d}-{month.month:02d}", url=self.urls.path(route),
                              count=len(month.briefings),
-                             briefings=tuple(self.view(b) for b in month.briefings) if with_items else ())
+                             briefings=tuple(map(self.item, month.briefings)) if with_items else ())
 
         index_parts = ["archive", str(inline)]
         for month in self.site.archive:
