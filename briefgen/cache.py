@@ -23,7 +23,7 @@ from typing import Any, Iterable
 from briefgen import __version__
 
 CACHE_DIR = ".briefgen-cache"
-SCHEMA = 6
+SCHEMA = 7
 
 
 def digest(*parts: bytes | str) -> str:

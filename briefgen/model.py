@@ -5,21 +5,39 @@ They hold plain data only (strings, numbers, dates, tuples), so they can be cach
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
 SECTION_KINDS = ("context", "escalation", "reactions", "impact")
 
 
-@dataclass(frozen=True)
-class Source:
+class _Record:
+    """Base of the records kept by the hundred thousand (a briefing and its parts): slotted, so that no instance
+    carries a dict, and pickled as the arguments of their constructor, which the build cache loads several times
+    faster than attribute by attribute."""
+
+    __slots__ = ()
+
+    def __reduce__(self):
+        return type(self), tuple(getattr(self, name) for name in _init_fields(type(self)))
+
+
+@functools.cache
+def _init_fields(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls) if f.init)
+
+
+@dataclass(frozen=True, slots=True)
+class Source(_Record):
     name: str
     url: str
 
 
-@dataclass(frozen=True)
-class TextBlock:
+@dataclass(frozen=True, slots=True)
+class TextBlock(_Record):
     """A paragraph, block quote or list item as plain text: what quotes and timelines are found in."""
 
     kind: str  # "paragraph", "blockquote" or "list_item"
@@ -29,8 +47,8 @@ class TextBlock:
     section: str  # anchor of the section it belongs to ("" for the lead)
 
 
-@dataclass(frozen=True)
-class Section:
+@dataclass(frozen=True, slots=True)
+class Section(_Record):
     heading: str  # plain text of the heading
     anchor: str  # unique id within the briefing
     html: str  # the section body, without its heading
@@ -40,8 +58,8 @@ class Section:
     extra_anchors: tuple[str, ...] = ()  # more ids for the same place (a section covering two kinds)
 
 
-@dataclass(frozen=True)
-class Quote:
+@dataclass(frozen=True, slots=True)
+class Quote(_Record):
     speaker: str
     text: str
     role: str = ""
@@ -49,22 +67,22 @@ class Quote:
     line: int = 0
 
 
-@dataclass(frozen=True)
-class TimelineEvent:
+@dataclass(frozen=True, slots=True)
+class TimelineEvent(_Record):
     date: dt.date
     text: str
     line: int = 0
 
 
-@dataclass(frozen=True)
-class TocEntry:
+@dataclass(frozen=True, slots=True)
+class TocEntry(_Record):
     level: int
     text: str
     anchor: str
 
 
-@dataclass(frozen=True)
-class Briefing:
+@dataclass(frozen=True, slots=True)
+class Briefing(_Record):
     source: str  # the file as the user knows it, e.g. content/2025-11-29-airspace.md
     slug: str
     guid: str | None  # front matter `id`: keeps a feed entry's identity when the slug changes
@@ -91,6 +109,7 @@ class Briefing:
     timeline: tuple[TimelineEvent, ...] = ()
     warnings: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    _timestamp: float | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def last_modified(self) -> dt.datetime:
@@ -99,7 +118,7 @@ class Briefing:
     @property
     def timestamp(self) -> float:
         """``date`` as seconds since the epoch, computed once (sorting thousands of aware dates is slow)."""
-        cached = self.__dict__.get("_timestamp")
+        cached = self._timestamp
         if cached is None:
             cached = self.date.timestamp()
             object.__setattr__(self, "_timestamp", cached)
@@ -212,3 +231,4 @@ class Site:
 
     def taxonomy(self, key: str) -> Taxonomy:
         return next(t for t in self.taxonomies if t.key == key)
+
