@@ -31,6 +31,7 @@ from briefgen.model import Briefing, BriefingContext, Site
 from briefgen.render import PageRenderer, PlanInputs, Planned, fill_slots, plan_site
 from briefgen.search import DocWords, IndexState, SearchIndex, index_site, plan_search, readable
 from briefgen.selfcheck import LinkChecker
+from briefgen.stories import related_briefings, relations_key
 from briefgen.theme import Theme, load_theme
 from briefgen.urls import briefing_route, output_file
 from briefgen.workers import Parsed, Task, parse_all
@@ -132,12 +133,25 @@ class _Loader:
             self.problems.errors.extend(errors)
             self.problems.warnings.extend(warnings)
         briefings = [entry.value[0] for entry in self.entries.values() if entry.value[0] is not None]
-        site = collect(briefings, selection_for(self.options), self.config.tz, self.problems, self.config.stories)
+        site = collect(briefings, selection_for(self.options), self.config.tz, self.problems, self.config.stories,
+                       self._related)
         digests = {}
         for entry in self.entries.values():
             if entry.value[0] is not None:
                 digests.setdefault(entry.value[0].slug, entry.digest)
         return LoadedSite(site=site, briefings=briefings, problems=self.problems, digests=digests)
+
+    def _related(self, published: tuple[Briefing, ...]) -> dict[str, tuple[Briefing, ...]]:
+        """:func:`related_briefings`, answered from the cache when no briefing's date, story, actors or tags
+        changed since it was last worked out."""
+        key = relations_key(published)
+        by_slug = {b.slug: b for b in published}
+        stored = self.cache.related(key)
+        if stored is not None and stored.keys() == by_slug.keys():
+            return {slug: tuple(by_slug[other] for other in others) for slug, others in stored.items()}
+        related = related_briefings(published)
+        self.cache.put_related(key, {slug: [b.slug for b in found] for slug, found in related.items()})
+        return related
 
     def rerender(self, briefings: Iterable[Briefing], sink: Callable[[Parsed], None]) -> None:
         """Parse and render again briefings whose cached metadata was enough until now."""

@@ -260,6 +260,20 @@ class BuildCache:
             db.execute("COMMIT")
         self._safely(write)
 
+    def related(self, key: str) -> dict[str, list[str]] | None:
+        """Each briefing's related briefings (slugs) as last worked out, if that was for the same ``key``."""
+        def read(db):
+            row = db.execute("SELECT value FROM meta WHERE key = 'related'").fetchone()
+            if row is None:
+                return None
+            stored = json.loads(row[0])
+            return stored["related"] if stored["key"] == digest(key) else None
+        return self._safely(read)
+
+    def put_related(self, key: str, related: dict[str, list[str]]) -> None:
+        self._safely(lambda db: db.execute("INSERT OR REPLACE INTO meta VALUES ('related', ?)",
+                                           (json.dumps({"key": digest(key), "related": related}),)))
+
     def forget_outputs(self) -> None:
         """Before the output folder changes: if the build dies now, no stale fingerprint survives."""
         self._safely(lambda db: db.executescript(

@@ -10,13 +10,13 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import tzinfo
-from typing import Mapping
+from typing import Callable, Mapping
 
 from briefgen.config import StoryInfo
 from briefgen.errors import Problem, Problems
 from briefgen.model import ArchiveMonth, Briefing, Site, Taxonomy, Term
 from briefgen.slugs import make_slug
-from briefgen.stories import build_stories, contexts
+from briefgen.stories import build_stories, contexts, related_briefings
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,9 @@ TAXONOMIES = ("tags", "regions", "actors")
 
 
 def collect(briefings: list[Briefing], selection: Selection, timezone: tzinfo, problems: Problems,
-            stories: Mapping[str, StoryInfo] | None = None) -> Site:
+            stories: Mapping[str, StoryInfo] | None = None,
+            related: Callable[[tuple[Briefing, ...]], Mapping[str, tuple[Briefing, ...]]] = related_briefings) -> Site:
+    """The published briefings and everything derived from them; ``related`` may answer from a cache."""
     published = newest_first(b for b in briefings if is_published(b, selection))
     _report_slug_collisions(published, problems)
     for_feeds = Selection(now=selection.now)
@@ -53,7 +55,7 @@ def collect(briefings: list[Briefing], selection: Selection, timezone: tzinfo, p
         archive=_archive(published, timezone),
         syndicated=frozenset(b.slug for b in published if is_published(b, for_feeds)),
         stories=grouped,
-        contexts=contexts(published, grouped),
+        contexts=contexts(published, grouped, related(published)),
     )
 
 

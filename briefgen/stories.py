@@ -77,9 +77,10 @@ def change_between(previous: Briefing, current: Briefing) -> Change | None:
                   previous=previous.slug)
 
 
-def contexts(briefings: tuple[Briefing, ...], stories: tuple[Story, ...]) -> dict[str, BriefingContext]:
-    """Each briefing's story neighbours, change since the previous one, and related briefings."""
-    related = related_briefings(briefings)
+def contexts(briefings: tuple[Briefing, ...], stories: tuple[Story, ...],
+             related: Mapping[str, tuple[Briefing, ...]]) -> dict[str, BriefingContext]:
+    """Each briefing's story neighbours, change since the previous one, and related briefings (as given by
+    :func:`related_briefings`)."""
     placed: dict[str, tuple[Story, Briefing | None, Briefing | None]] = {}
     for story in stories:
         oldest_first = story.briefings[::-1]
@@ -121,6 +122,12 @@ def related_briefings(briefings: tuple[Briefing, ...]) -> dict[str, tuple[Briefi
         del scores[slug]
         found[slug] = tuple(by_slug[other] for other in _best(scores, when, slug))
     return found
+
+
+def relations_key(briefings: tuple[Briefing, ...]) -> str:
+    """Everything :func:`related_briefings` reads, as text: equal keys give equal answers, so the answer can be
+    kept between builds (most edits change none of it)."""
+    return repr([(b.slug, b.timestamp, b.story, b.actors, b.tags) for b in briefings])
 
 
 def _best(scores: Counter[str], when: dict[str, float], slug: str) -> list[str]:

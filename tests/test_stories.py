@@ -311,3 +311,27 @@ def test_a_new_briefing_updates_its_neighbours_and_matches_a_cold_build(tmp_path
     assert json.loads((site / "site/api/briefings/c.json").read_text())["change"] == "held"
     assert run_cli("build", "-q", "--no-cache", "--output", str(tmp_path / "cold"), cwd=site).exit_code == 0
     assert tree(site / "site") == tree(tmp_path / "cold")
+
+
+def test_related_briefings_follow_a_tag_edit_and_match_a_cold_build(tmp_path):
+    site = write_site(tmp_path, {
+        "briefgen.yaml": BASIC_CONFIG,
+        "content/a.md": briefing("Oil", "2025-11-27", tags="[oil]"),
+        "content/b.md": briefing("Ports", "2025-11-28", tags="[ports]"),
+        "content/c.md": briefing("More oil", "2025-11-29", tags="[oil]"),
+    })
+
+    def related_to_c() -> list[str]:
+        page = soup(site / "site/briefings/c/index.html")
+        return [a["href"].split("/")[-2] for a in page.select(".related a")]
+
+    assert run_cli("build", "-q", cwd=site).exit_code == 0
+    assert related_to_c() == ["a"]
+    (site / "content/b.md").write_text(briefing("Ports", "2025-11-28", tags="[ports, oil]"))
+    assert run_cli("build", "-q", cwd=site).exit_code == 0
+    assert related_to_c() == ["b", "a"]  # the nearer in time first
+    (site / "content/b.md").write_text(briefing("Ports", "2025-11-28", tags="[ports, oil]", body="Changed.\n"))
+    assert run_cli("build", "-q", cwd=site).exit_code == 0  # relations unchanged: answered from the cache
+    assert related_to_c() == ["b", "a"]
+    assert run_cli("build", "-q", "--no-cache", "--output", str(tmp_path / "cold"), cwd=site).exit_code == 0
+    assert tree(site / "site") == tree(tmp_path / "cold")
