@@ -13,6 +13,7 @@ else's files.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -266,9 +267,20 @@ def replace_file(output: Path, path: str, data: bytes) -> None:
     os.replace(temporary, target)
 
 
-@lru_cache(maxsize=65536)
+# Plain names joined by slashes, none empty, none a dot or two, none near the 255-byte limit: what briefgen's own
+# slugs give, checked at once; anything else gets the full check.
+_PLAIN_PATH = re.compile(r"(?:[A-Za-z0-9_-][A-Za-z0-9._-]{0,120}/)*[A-Za-z0-9_-][A-Za-z0-9._-]{0,120}")
+
+
 def safe_relative_path(path: str) -> str:
     """A relative path that stays inside the output folder (returned as it is), or a clear error."""
+    if _PLAIN_PATH.fullmatch(path):
+        return path
+    return _checked_relative_path(path)
+
+
+@lru_cache(maxsize=65536)
+def _checked_relative_path(path: str) -> str:
     parts = path.split("/")
     if (not path or "\x00" in path or "\\" in path or path.startswith("/")
             or any(part in ("..", "", ".") for part in parts)
