@@ -394,7 +394,7 @@ def _carry_over_or_render(loaded: LoadedSite, loader: _Loader, session: OutputSe
         if all(session.has(path) for path, _ in outputs):
             fresh = [session.fingerprints[path] for path, _ in outputs]
             if fresh != finals:
-                to_fill.append(briefing)
+                to_fill.append((briefing, finals))
             continue
         if own in stored and all(session.can_keep(path, fp) for (path, _), fp in zip(outputs, finals)):
             for (path, kind), fp in zip(outputs, finals):
@@ -404,14 +404,14 @@ def _carry_over_or_render(loaded: LoadedSite, loader: _Loader, session: OutputSe
         if own in stored and all(older):
             for (path, kind), fp in zip(outputs, older):
                 session.keep(path, kind, fp, briefing.source)
-            to_fill.append(briefing)
+            to_fill.append((briefing, finals))
         else:
-            again.append(briefing)
+            again.append((briefing, finals))
     if again:
-        loader.rerender(again, products)
+        loader.rerender([briefing for briefing, _ in again], products)
         to_fill.extend(again)
-    for briefing in to_fill:
-        _fill_context(briefing, loaded, session, cache.build_key, renderer, products.links)
+    for briefing, finals in to_fill:
+        _fill_context(briefing, loaded.site.context(briefing.slug), finals, session, renderer, products.links)
 
 
 def _context_suffix(context: BriefingContext) -> str:
@@ -419,18 +419,16 @@ def _context_suffix(context: BriefingContext) -> str:
     return "" if context.empty else f"+{digest(context.key())}"
 
 
-def _fill_context(briefing: Briefing, loaded: LoadedSite, session: OutputSession, key: str,
+def _fill_context(briefing: Briefing, context: BriefingContext, fingerprints: list[str], session: OutputSession,
                   renderer: PageRenderer, links: LinkChecker) -> None:
-    context = loaded.site.context(briefing.slug)
+    """Fill the slots of a briefing's page and record, which then carry their final ``fingerprints``."""
     (page, _), (record, _) = _own_outputs(briefing)
-    own = loaded.digests[briefing.slug]
-    fragments = renderer.context_fragments(briefing, context)
-    data = fill_slots(session.read(page), fragments)
-    suffix = _context_suffix(context)
-    session.rewrite(page, data, _own_fingerprint(key, page, own) + suffix)
+    page_fingerprint, record_fingerprint = fingerprints
+    data = fill_slots(session.read(page), renderer.context_fragments(briefing, context))
+    session.rewrite(page, data, page_fingerprint)
     links.scan(page, data, briefing.source)
     data = with_context(session.read(record), briefing, context, renderer.urls)
-    session.rewrite(record, data, _own_fingerprint(key, record, own) + suffix)
+    session.rewrite(record, data, record_fingerprint)
     links.scan(record, data, briefing.source)
 
 
