@@ -70,9 +70,11 @@ class DevServer:
         self._httpd.daemon_threads = True
         self.port = self._httpd.server_address[1]
         self.config = self._load_config()
+        watching = threading.Event()
+        threading.Thread(target=self._watch, args=(watching,), daemon=True).start()
+        watching.wait(timeout=10)  # a save from now on is seen; one made before is in the first build
         self.rebuild()
         threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
-        threading.Thread(target=self._watch, daemon=True).start()
 
     def stop(self) -> None:
         self._stop.set()
@@ -152,11 +154,14 @@ class DevServer:
                 return True
         return False
 
-    def _watch(self) -> None:
+    def _watch(self, watching: threading.Event) -> None:
         changes = watchfiles.watch(*self.watched_paths(), stop_event=self._stop, debounce=50, step=20,
-                                   rust_timeout=500, yield_on_timeout=False,
+                                   rust_timeout=100, yield_on_timeout=True,
                                    watch_filter=lambda change, path: not self._ignored(path))
         for batch in changes:
+            watching.set()  # the watcher's first answer, even "nothing yet", means it is in place
+            if not batch:
+                continue
             edited = [Path(path) for change, path in batch
                       if change != watchfiles.Change.deleted and Path(path).suffix.lower() in MARKDOWN_SUFFIXES
                       and Path(path).resolve().is_relative_to(self.config.content_path)]
