@@ -171,11 +171,7 @@ class OutputSession:
     def rewrite(self, path: str, data: bytes, fingerprint: str) -> None:
         """New bytes for a file this session has already put or kept (never written through: a kept file may be
         a link to the live site's)."""
-        target = os.path.join(self._target, safe_relative_path(path))
-        temporary = f"{target}.briefgen-new"
-        with open(temporary, "wb") as handle:
-            handle.write(data)
-        os.replace(temporary, target)
+        replace_file(self.target, path, data)
         self.fingerprints[path] = fingerprint
         if path in self._carried:  # counted once, as what it finally is
             self._carried.discard(path)
