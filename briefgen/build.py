@@ -28,7 +28,7 @@ from briefgen.discover import ContentFile, discover
 from briefgen.errors import BuildFailed, Problem, Problems
 from briefgen.api import with_context
 from briefgen.model import Briefing, BriefingContext, Site
-from briefgen.render import PageRenderer, PlanInputs, Planned, fill_slots, plan_site
+from briefgen.render import PageRenderer, PlanInputs, Planned, fill_slots, plan_redirects, plan_site
 from briefgen.search import DocWords, IndexState, SearchIndex, index_site, plan_search, readable
 from briefgen.selfcheck import LinkChecker
 from briefgen.stories import related_briefings, relations_key
@@ -340,6 +340,7 @@ def _build(config: SiteConfig, options: BuildOptions, theme: Theme, cache: Build
         if index is not None:
             outputs = itertools.chain(outputs, plan_search(loaded.site, renderer, cache.build_key, loaded.digests,
                                                            index))
+        outputs = itertools.chain(outputs, plan_redirects(loaded.site, renderer, cache.build_key, session.has))
         for done, planned in enumerate(outputs, 1):
             progress("writing", done, None)
             _place(planned, session, links)

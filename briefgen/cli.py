@@ -189,6 +189,69 @@ def clean_command(config_path, quiet, verbose) -> None:
             click.echo(f"  removed {config.display(removed)}")
 
 
+# ---- import -------------------------------------------------------------------------------------------------
+
+SHOWN_NOTE_KINDS = 12
+
+
+@main.command("import")
+@click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
+@click.option("--from", "kind", type=click.Choice(["auto", "text", "html", "jekyll", "hugo", "eleventy", "pelican"]),
+              default="auto", show_default=True, help="What the sources are (auto: recognised from each source).")
+@click.option("--into", metavar="DIR", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write into (default: the site's content folder).")
+@click.option("--dry-run", is_flag=True, help="Report what would be imported; write nothing.")
+@click.option("--force", is_flag=True, help="Replace files that already exist.")
+@click.option("--old-url", metavar="URL", help="Where the old site is published: links to its files that were not "
+              "imported (images) point there instead of being unlinked.")
+@config_option
+@verbosity_options
+@user_errors
+def import_command(sources, kind, into, dry_run, force, old_url, config_path, quiet, verbose) -> None:
+    """Import articles: raw text copied from a news page, saved web pages (or an https:// address), or whole
+    Jekyll, Hugo, Eleventy and Pelican archives. Sources are never changed.
+
+    Example: briefgen import ~/notes/call.txt saved-page.html ~/old-site/_posts
+    """
+    from briefgen.importers.run import ImportOptions, run_import
+
+    config = load(config_path)
+    progress = Progress(enabled=not quiet and sys.stderr.isatty())
+    report = run_import(config, ImportOptions(sources=tuple(sources), kind=kind, into=into, dry_run=dry_run,
+                                              force=force, old_url=old_url), progress=progress)
+    progress.finish()
+    if not quiet:
+        print_import_report(report, config, verbose)
+    if not report.imported:
+        sys.exit(1)
+
+
+def print_import_report(report, config: SiteConfig, verbose: bool) -> None:
+    for folder, generator in report.archives.items():
+        click.echo(f"Read {folder} as a {generator} archive.")
+    for outcome in report.outcomes:
+        if outcome.skipped is None and (verbose or len(report.outcomes) <= 20):
+            click.echo(f"  {outcome.source} -> {outcome.target}")
+            for note in outcome.notes:
+                click.echo(f"      note: {note}")
+    kinds = report.note_counts()
+    if kinds and not verbose and len(report.outcomes) > 20:
+        click.echo("Notes (files; --verbose lists each file):")
+        for kind, count in kinds[:SHOWN_NOTE_KINDS]:
+            click.echo(f"  {count:>6}  {kind}")
+        if len(kinds) > SHOWN_NOTE_KINDS:
+            click.echo(f"  and {len(kinds) - SHOWN_NOTE_KINDS} other kinds of note")
+    for outcome in report.skipped:
+        click.secho("skipped: ", fg="yellow", bold=True, nl=False, err=True)
+        click.echo(f"{outcome.source}: {outcome.skipped}", err=True)
+    verb = "Would import" if report.dry_run else "Imported"
+    summary = (f"{verb} {len(report.imported)} of {len(report.outcomes)} into {config.display(report.into)}/: "
+               f"{len(report.with_notes)} with notes, {len(report.skipped)} skipped.")
+    click.secho(summary, fg="green" if report.imported else "red")
+    if report.imported and not report.dry_run:
+        click.echo("Next: briefgen build")
+
+
 # ---- init and new -------------------------------------------------------------------------------------------
 
 

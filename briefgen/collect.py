@@ -47,6 +47,7 @@ def collect(briefings: list[Briefing], selection: Selection, timezone: tzinfo, p
     """The published briefings and everything derived from them; ``related`` may answer from a cache."""
     published = newest_first(b for b in briefings if is_published(b, selection))
     _report_slug_collisions(published, problems)
+    _report_alias_collisions(published, problems)
     for_feeds = Selection(now=selection.now)
     grouped = build_stories(published, stories or {})
     return Site(
@@ -70,6 +71,19 @@ def _report_slug_collisions(briefings: tuple[Briefing, ...], problems: Problems)
                                    message=f"{len(files)} briefings share the URL /briefings/{slug}/: "
                                    + ", ".join(files),
                                    hint="give each a different `slug:` or file name"))
+
+
+def _report_alias_collisions(briefings: tuple[Briefing, ...], problems: Problems) -> None:
+    by_alias: dict[str, list[Briefing]] = defaultdict(list)
+    for briefing in briefings:
+        for alias in briefing.aliases:
+            by_alias[alias.casefold()].append(briefing)  # one file on case-blind file systems
+    for alias, clashing in sorted(by_alias.items()):
+        if len(clashing) > 1:
+            files = sorted(b.source for b in clashing)
+            problems.error(Problem(files[0], key="aliases",
+                                   message=f"{len(files)} briefings claim the old address /{alias}: " + ", ".join(files),
+                                   hint="keep it in one of them only"))
 
 
 def _terms(briefings: tuple[Briefing, ...], key: str) -> tuple[Term, ...]:

@@ -128,6 +128,40 @@ def _section_overrides(value: Any) -> dict[str, tuple[str, ...]]:
     return overrides
 
 
+def _aliases(value: Any) -> tuple[str, ...]:
+    """Old addresses of a briefing (``/2019/03/old-name/``), each kept as a route: a redirect page is made there."""
+    values = [value] if isinstance(value, str) else value
+    if not isinstance(values, list):
+        raise Invalid(f"expected a list of paths, got {kind_of(value)}", 'write e.g. `aliases: ["/old/path/"]`')
+    routes = []
+    for index, item in enumerate(values):
+        route = alias_route(item)
+        if route is None:
+            raise Invalid(f"{item!r} is not a path in this site",
+                          "write a path such as /news/2019/old-name/ (no host, no `..`, no `?` or `#`)",
+                          at=(index,) if isinstance(value, list) else ())
+        routes.append(route)
+    # Addresses that differ only in case are one file on the file systems of macOS and Windows.
+    return tuple({route.casefold(): route for route in reversed(routes)}[key]
+                 for key in dict.fromkeys(route.casefold() for route in routes))
+
+
+_ALIAS = re.compile(r"/?(?:[^/\s?#\x00-\x1f]+/)*[^/\s?#\x00-\x1f]*")
+
+
+def alias_route(value: Any) -> str | None:
+    """``/a/b`` → ``a/b/``, ``/a/b.html`` → ``a/b.html``; None for anything that is not a plain site path."""
+    if not isinstance(value, str) or not _ALIAS.fullmatch(value.strip()):
+        return None
+    route = value.strip().lstrip("/")
+    segments = route.split("/")
+    if not route or any(segment in (".", "..") for segment in segments) or "%" in route:
+        return None
+    if segments[-1] == "index.html":
+        return route.removesuffix("index.html")
+    return route if route.endswith("/") or re.search(r"\.html?$", segments[-1]) else route + "/"
+
+
 def _slug(value: Any) -> str:
     slug = text(value).strip()
     if not is_valid_slug(slug):
@@ -157,6 +191,7 @@ FRONT_MATTER_FIELDS = (
     Field("sections", _section_overrides, default={}),
     Field("quotes", _quotes, default=()),
     Field("timeline", _timeline, default=()),
+    Field("aliases", _aliases, default=()),
     Field("extra", mapping, default={}),
 )
 

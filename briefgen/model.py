@@ -109,6 +109,7 @@ class Briefing(_Record):
     timeline: tuple[TimelineEvent, ...] = ()
     warnings: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    aliases: tuple[str, ...] = ()  # old addresses (routes) that redirect to this briefing
     _timestamp: float | None = field(default=None, init=False, repr=False, compare=False)
 
     @property

@@ -89,6 +89,7 @@ def parse_briefing(raw: bytes, shown_path: str, stem: str, context: ParseContext
         timeline=timeline,
         warnings=tuple(w.message for w in warnings),
         extra=meta["extra"],
+        aliases=meta["aliases"],
     )
 
 

@@ -395,6 +395,23 @@ class _Plan:
                                partial(lambda t: dump(actor_record(t, config, urls)), term))
 
 
+def plan_redirects(site: Site, renderer: PageRenderer, key: str, taken: Callable[[str], bool]) -> Iterator[Planned]:
+    """A page at each old address of a briefing (front matter ``aliases``) that sends readers to it: a meta
+    refresh, ``rel=canonical`` and a link, since static hosts have no server redirects. Planned last, so that
+    an old address that is also a real page of the site is an error rather than a page overwritten."""
+    redirects = [(output_file(alias), briefing) for briefing in site.briefings for alias in briefing.aliases]
+    clashes = [Problem(briefing.source, None, None, "aliases", f"/{path.removesuffix('index.html')} is a page of "
+                       "the site itself", "remove this old address, or move the page that is there")
+               for path, briefing in redirects if taken(path)]
+    if clashes:
+        raise BuildFailed(clashes)
+    for path, briefing in redirects:
+        target = renderer.urls.absolute(briefing_route(briefing.slug))
+        yield Planned(path, "page", digest(key, "redirect", path, target, briefing.title),
+                      partial(renderer.page, "redirect.html", path, title=briefing.title, canonical=False,
+                              target=target))
+
+
 def _literal(path: str, data: bytes) -> Planned:
     return Planned(path, "meta", digest(path, data), lambda: data)
 
