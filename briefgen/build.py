@@ -329,6 +329,8 @@ def _build(config: SiteConfig, options: BuildOptions, theme: Theme, cache: Build
         loader.problems.extend(discovery)
         products = _ProductWriter(session, cache, selection_for(options), links)
         loaded = loader.load(render_all=not previous, sink=products, files=files)
+        if files and not loaded.site.briefings:
+            loaded.problems.warn(_nothing_published(files, loaded.briefings))
         loaded.problems.raise_if_errors(strict=options.strict)
         renderer = PageRenderer(config, theme)
         _carry_over_or_render(loaded, loader, session, cache, products, renderer)
@@ -370,6 +372,19 @@ def _build(config: SiteConfig, options: BuildOptions, theme: Theme, cache: Build
     return BuildResult(briefings=len(loaded.site.briefings), output=config.output_path, report=report,
                        warnings=loaded.problems.warnings, elapsed=time.perf_counter() - started,
                        parsed=loader.parsed)
+
+
+def _nothing_published(files: list[ContentFile], briefings: list[Briefing]) -> Problem:
+    """Markdown files were found, yet no briefing is published: say which files and why."""
+    why = {b.source: " (a draft)" if b.draft else " (dated in the future)" for b in briefings}
+    shown = [f"{f.shown}{why.get(f.shown, ' (not a briefing)')}" for f in files[:NOTHING_PUBLISHED_SHOWN]]
+    more = f" and {len(files) - len(shown)} more" if len(files) > len(shown) else ""
+    return Problem(files[0].shown.rsplit("/", 1)[0], message=f"{len(files)} Markdown files found, but no briefing "
+                   f"is published: {', '.join(shown)}{more}",
+                   hint="build with --drafts or --future to see them, or check their `draft:` and `date:`")
+
+
+NOTHING_PUBLISHED_SHOWN = 5
 
 
 def _next_publication(briefings: list[Briefing], options: BuildOptions) -> float:

@@ -30,17 +30,51 @@ def discover(content_root: Path, site_root: Path, problems: Problems) -> list[Co
     root = content_root.resolve()
     prefix = _shown(content_root, site_root)
     found = []
-    for relative, entry in _walk(str(content_root), "", root, (root,), prefix, problems):
+    skipped: list[tuple[str, os.DirEntry]] = []
+    for relative, entry in _walk(str(content_root), "", root, (root,), prefix, problems, skipped):
         found.append(ContentFile(path=Path(entry.path), shown=f"{prefix}/{relative}"))
+    _report_skipped(skipped, prefix, problems)
     return sorted(found, key=lambda f: f.shown)
 
 
-def _walk(folder: str, relative: str, root: Path, open_folders: tuple[Path, ...], prefix: str, problems: Problems):
-    """(relative path, entry) of every Markdown file, skipping names that start with "." or "_", and symlinks
-    that leave the content folder or lead back into a folder being walked (a loop)."""
+def _report_skipped(skipped: list[tuple[str, os.DirEntry]], prefix: str, problems: Problems) -> None:
+    """Markdown files are not read in folders whose names start with "_" (Jekyll's ``_posts``), nor when their
+    own names do (Hugo's ``_index.md``): say so once per folder, with a count, instead of building less in
+    silence."""
+    for relative, entry in skipped:
+        if entry.is_dir(follow_symlinks=False):
+            count = _markdown_count(entry.path)
+            if count:
+                shown = f"{prefix}/{relative}"
+                problems.warn(Problem(shown, message=f"{count} Markdown file{'s' if count != 1 else ''} not read: "
+                                      "folders whose names start with `_` are skipped",
+                                      hint=f"rename the folder, or bring its articles in with `briefgen import {shown}`"))
+    files: dict[str, list[str]] = {}
+    for relative, entry in skipped:
+        if not entry.is_dir(follow_symlinks=False) and entry.name.lower().endswith(MARKDOWN_SUFFIXES):
+            folder, _, name = f"{prefix}/{relative}".rpartition("/")
+            files.setdefault(folder, []).append(name)
+    for folder, names in sorted(files.items()):
+        listed = ", ".join(sorted(names)[:3]) + (", …" if len(names) > 3 else "")
+        problems.warn(Problem(folder, message=f"{len(names)} Markdown file{'s' if len(names) != 1 else ''} not "
+                              f"read: names that start with `_` are skipped ({listed})",
+                              hint="rename them if they are briefings"))
+
+
+def _markdown_count(folder: str) -> int:
+    return sum(name.lower().endswith(MARKDOWN_SUFFIXES) for _, _, names in os.walk(folder) for name in names)
+
+
+def _walk(folder: str, relative: str, root: Path, open_folders: tuple[Path, ...], prefix: str, problems: Problems,
+          skipped: list[tuple[str, os.DirEntry]]):
+    """(relative path, entry) of every Markdown file, skipping names that start with "." or "_" (those with "_"
+    are added to ``skipped``), and symlinks that leave the content folder or lead back into a folder being walked
+    (a loop)."""
     with os.scandir(folder) as entries:
         for entry in entries:
             if entry.name.startswith((".", "_")):
+                if entry.name.startswith("_"):
+                    skipped.append((f"{relative}{entry.name}", entry))
                 continue
             name = f"{relative}{entry.name}"
             try:
@@ -59,7 +93,7 @@ def _walk(folder: str, relative: str, root: Path, open_folders: tuple[Path, ...]
                                       hint="skipped; remove the link"))
             elif is_dir:
                 yield from _walk(entry.path, name + "/", root, open_folders + ((real or Path(entry.path).resolve()),),
-                                 prefix, problems)
+                                 prefix, problems, skipped)
             else:
                 yield name, entry
 

@@ -197,7 +197,10 @@ FRONT_MATTER_FIELDS = (
 
 
 def read_front_matter(source: str, shown_path: str, problems: Problems) -> FrontMatter | None:
-    """Split and check the front matter of a normalised source text; None (with problems) when unusable."""
+    """Split and check the front matter of a normalised source text; None (with problems) when unusable.
+    Blank lines before the front matter are accepted (some editors and exports add them)."""
+    blank_lines = len(source) - len(source.lstrip("\n"))
+    source = source[blank_lines:]
     match = _FRONT_MATTER.match(source)
     if not match:
         if re.match(r"---[ \t]*\n", source):
@@ -208,7 +211,7 @@ def read_front_matter(source: str, shown_path: str, problems: Problems) -> Front
                                    "start the file with a `---` line, `title:` and `date:`, then a closing `---`"))
         return None
     try:
-        located = load_located(match.group(1) or "", line_offset=1)
+        located = load_located(match.group(1) or "", line_offset=1 + blank_lines)
     except YamlSyntaxError as exc:
         problems.error(Problem(shown_path, exc.line, exc.column, None, exc.message, exc.hint))
         return None
@@ -217,4 +220,4 @@ def read_front_matter(source: str, shown_path: str, problems: Problems) -> Front
     if len(problems.errors) > errors_before:
         return None
     return FrontMatter(meta=meta, located=located, body=source[match.end():],
-                       body_first_line=source[:match.end()].count("\n") + 1)
+                       body_first_line=blank_lines + source[:match.end()].count("\n") + 1)

@@ -9,7 +9,7 @@ import unicodedata
 
 from slugify import slugify
 
-_DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}[-_]")
+_DATE_PREFIX = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}[-_]")  # one-digit months and days occur (2024-12-5-x.md)
 MAX_SLUG_LENGTH = 120  # characters
 MAX_SLUG_BYTES = 200  # UTF-8 bytes: a file name may have 255, and `.json` or `index.html` must still fit
 # Names Windows refuses for a file or folder, whatever follows them: a site must stay checkout-able there.

@@ -115,8 +115,8 @@ def old_site_resolver(old_page: str | None, new_routes: Mapping[str, str], old_u
         parts = urlsplit(url)
         path = unquote(parts.path)
         joined = path if path.startswith("/") else posixpath.join(posixpath.dirname(base) + "/", path)
-        route = posixpath.normpath(joined).lstrip("/") + ("/" if path.endswith("/") else "")
-        route = "" if route in (".", "./") else route
+        route = posixpath.normpath(joined).strip("/")
+        route = "" if route == "." else route + ("/" if path.endswith("/") and route else "")
         suffix = f"#{parts.fragment}" if parts.fragment else ""
         for candidate in (route, route + "/", route.removesuffix("index.html")):
             found = new_routes.get(candidate.casefold())

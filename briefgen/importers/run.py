@@ -328,7 +328,7 @@ class _Writer:
             for part in item.path.parent.relative_to(item.root).parts:
                 folder = folder / (part.lstrip("_") or "x")
         day = _day(front["date"])
-        wanted = str(front.get("slug") or make_slug(str(front["title"])))
+        wanted = str(front.get("slug") or _slug_of_name(item) or make_slug(str(front["title"])))
         slug = self._unique_slug(wanted, front, day, folder)
         if slug != wanted:
             article.notes.append(f"the slug `{wanted}` is taken: `{slug}` used instead")
@@ -413,6 +413,15 @@ def render_file(front: dict[str, Any], body: str) -> str:
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     head = yaml.dump(front, Dumper=dumper, sort_keys=False, allow_unicode=True, width=120, default_flow_style=False)
     return f"---\n{head}---\n\n{body.strip(chr(10))}\n"
+
+
+def _slug_of_name(item: _Item) -> str | None:
+    """An archive file's slug as its generator made it: from the file name (a bundle's ``index.md``: its
+    folder's name), without a leading date."""
+    if item.kind != "archive" or item.path is None:
+        return None
+    stem = item.path.parent.name if item.path.stem == "index" else item.path.stem
+    return slug_from_filename(stem)
 
 
 def _file_name(slug: str, day: dt.date) -> str:
