@@ -13,11 +13,15 @@ import datetime as dt
 import html
 import json
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
 
 from briefgen.frontmatter import alias_route
 from briefgen.importers import Imported, Skip
