@@ -291,3 +291,22 @@ def test_blank_lines_before_front_matter_and_one_digit_days_build(site):
     assert (site / "site/briefings/quirk/index.html").exists()
     record = json.loads((site / "site/api/briefings/quirk.json").read_text())
     assert record["title"] == "Quirk"
+
+
+def test_images_beside_the_articles_are_copied_into_static(tmp_path, site):
+    old = write_site(tmp_path / "hugo", {
+        "hugo.toml": "title = 'Old'\n",
+        "static/img/map.png": "PNG",
+        "content/news/bridge/index.md": "---\ntitle: Bridge\ndate: 2024-01-01\n---\n![the bridge](cover.jpg)\n\n"
+                                        "![a map](/img/map.png) and ![gone](/img/missing.png)\n",
+        "content/news/bridge/cover.jpg": "JPG",
+    })
+    result = run_cli("import", str(old), cwd=site)
+    assert result.exit_code == 0, result.output
+    body = (site / "content/news/bridge/2024-01-01-bridge.md").read_text()
+    assert "![the bridge](/news/bridge/cover.jpg)" in body and "![a map](/img/map.png)" in body
+    assert "*(gone: /img/missing.png, not imported)*" in body
+    assert (site / "static/news/bridge/cover.jpg").read_text() == "JPG"
+    assert (site / "static/img/map.png").read_text() == "PNG"
+    assert run_cli("build", cwd=site).exit_code == 0
+    assert (site / "site/news/bridge/cover.jpg").is_file()

@@ -105,10 +105,12 @@ def _split_fences(body: str):
     yield body[position:], False
 
 
-def old_site_resolver(old_page: str | None, new_routes: Mapping[str, str], old_url: str | None) -> Resolver:
+def old_site_resolver(old_page: str | None, new_routes: Mapping[str, str], old_url: str | None,
+                      bring: Callable[[str, str], bool] = lambda route, path: False) -> Resolver:
     """Read a local address as the old site did (against the article's old path ``old_page``, a route such as
     ``news/2019/x/``), keep it where the new site has that route (``new_routes``: by case-folded form, as old
-    sites were often served from case-blind file systems), else point it at ``old_url``, else unlink."""
+    sites were often served from case-blind file systems), or where ``bring(route, path)`` copies the old site's
+    file (an image beside the article) into the new site, else point it at ``old_url``, else unlink."""
     base = "/" + (old_page or "")
 
     def resolve(url: str) -> str | None:
@@ -122,6 +124,8 @@ def old_site_resolver(old_page: str | None, new_routes: Mapping[str, str], old_u
             found = new_routes.get(candidate.casefold())
             if found is not None:
                 return "/" + found + suffix
+        if route and bring(route, path):
+            return "/" + route + suffix
         if old_url:
             return urljoin(old_url.rstrip("/") + "/", joined.lstrip("/")) + suffix
         return None

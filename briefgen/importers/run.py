@@ -11,6 +11,7 @@ import datetime as dt
 import itertools
 import os
 import re
+import shutil
 import urllib.error
 import urllib.request
 from collections import Counter
@@ -111,14 +112,14 @@ def run_import(config: SiteConfig, options: ImportOptions, progress: Progress = 
     writer = _Writer(config, options, into)
     read = []
     for done, item in enumerate(items, 1):
-        read.append(writer.read(item))
+        read.append((item, *writer.read(item)))
         progress("reading", done, len(items))
     routes = writer.routes()
-    for done, (outcome, article, target) in enumerate(read, 1):
+    for done, (item, outcome, article, target) in enumerate(read, 1):
         if article is not None:
-            writer.finish(outcome, article, target, routes)
+            writer.finish(item, outcome, article, target, routes)
         progress("writing", done, len(read))
-    return ImportReport([outcome for outcome, _, _ in read], archives, into, options.dry_run)
+    return ImportReport([outcome for _, outcome, _, _ in read], archives, into, options.dry_run)
 
 
 # ---- finding the sources ------------------------------------------------------------------------------------
@@ -270,24 +271,57 @@ class _Writer:
         routes.update((f"briefings/{slug}/".casefold(), f"briefings/{slug}/") for slug in self.taken_slugs)
         return routes
 
-    def finish(self, outcome: Outcome, article: Imported, target: Path, routes: dict[str, str]) -> None:
+    def finish(self, item: _Item, outcome: Outcome, article: Imported, target: Path, routes: dict[str, str]) -> None:
         """Second pass, once every article's address is known: links, validation, writing."""
         try:
-            self._relink(article, routes)
+            self._relink(item, article, routes)
             self._write(target, self._validated(article, target))
             outcome.notes = article.notes
         except Skip as skip:
             outcome.skipped, outcome.target = str(skip), None
 
-    def _relink(self, article: Imported, routes: dict[str, str]) -> None:
+    def _relink(self, item: _Item, article: Imported, routes: dict[str, str]) -> None:
         old_page = article.old_paths[0] if article.old_paths else None
-        relinked = relink(article.body, old_site_resolver(old_page, routes, self.options.old_url))
+        brought: list[str] = []
+        resolver = old_site_resolver(old_page, routes, self.options.old_url, self._bringer(item, brought))
+        relinked = relink(article.body, resolver)
         article.body = relinked.body
+        if brought:
+            article.notes.append(f"{len(brought)} files it links to (images) copied into static/")
         if relinked.pointed_at_old_site:
             article.notes.append(f"{relinked.pointed_at_old_site} links to files of the old site now point there")
         if relinked.unlinked:
-            article.notes.append(f"{relinked.unlinked} links to files of the old site that were not imported were "
+            article.notes.append(f"{relinked.unlinked} links to files of the old site that were not found were "
                                  "unlinked, their text kept (give --old-url to point them at the old site)")
+
+    def _bringer(self, item: _Item, brought: list[str]):
+        """Copies a file an archive article links to (an image in its page bundle, or in the old site's
+        ``static/``, ``assets/`` or root) into the site's ``static/`` folder, served at the same path."""
+        if item.kind != "archive" or item.path is None or item.root is None:
+            return lambda route, path: False
+        old_site = _site_folder(item.root)
+
+        def bring(route: str, path: str) -> bool:
+            if route.endswith("/") or route.endswith((".html", ".htm", ".md")):
+                return False
+            here = [item.path.parent / path] if not path.startswith("/") else []
+            found = next((c for c in here + [item.root / route, old_site / route, old_site / "static" / route]
+                          if _inside(c, old_site) and c.is_file()), None)
+            if found is None:
+                return False
+            destination = self.config.root / "static" / route
+            if destination.exists():
+                return destination.is_file() and destination.read_bytes() == found.read_bytes()
+            if not self.options.dry_run:
+                try:
+                    destination.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(found, destination)
+                except OSError:
+                    return False
+            brought.append(route)
+            return True
+
+        return bring
 
     def _read(self, item: _Item) -> Imported:
         if item.kind == "missing":
@@ -449,6 +483,21 @@ def _site_names(config: SiteConfig) -> tuple[dict[str, Path], dict[str, str]]:
             if route:
                 aliases[route.casefold()] = route
     return slugs, aliases
+
+
+def _site_folder(root: Path) -> Path:
+    """The old site's own folder: the nearest one above the articles with a generator's config file."""
+    for folder in list(root.resolve().parents)[:3]:
+        if any((folder / name).exists() for name in _SITE_CONFIGS):
+            return folder
+    return root.resolve().parent
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(folder)
+    except (OSError, ValueError):
+        return False
 
 
 def _read_bytes(path: Path) -> bytes:
