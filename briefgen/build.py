@@ -374,6 +374,9 @@ def _build(config: SiteConfig, options: BuildOptions, theme: Theme, cache: Build
                        parsed=loader.parsed)
 
 
+NOTHING_PUBLISHED_SHOWN = 5
+
+
 def _nothing_published(files: list[ContentFile], briefings: list[Briefing]) -> Problem:
     """Markdown files were found, yet no briefing is published: say which files and why."""
     why = {b.source: " (a draft)" if b.draft else " (dated in the future)" for b in briefings}
@@ -382,9 +385,6 @@ def _nothing_published(files: list[ContentFile], briefings: list[Briefing]) -> P
     return Problem(files[0].shown.rsplit("/", 1)[0], message=f"{len(files)} Markdown files found, but no briefing "
                    f"is published: {', '.join(shown)}{more}",
                    hint="build with --drafts or --future to see them, or check their `draft:` and `date:`")
-
-
-NOTHING_PUBLISHED_SHOWN = 5
 
 
 def _next_publication(briefings: list[Briefing], options: BuildOptions) -> float:

@@ -18,6 +18,7 @@ from briefgen import __version__
 from briefgen.build import BuildOptions, BuildResult, build, build_time, load_site
 from briefgen.config import CONFIG_NAME, SiteConfig, load_config, with_output
 from briefgen.errors import BriefgenError, BuildFailed, Problem
+from briefgen.importers import KINDS
 
 PROGRESS_AFTER_SECONDS = 1.0
 
@@ -196,7 +197,7 @@ SHOWN_NOTE_KINDS = 12
 
 @main.command("import")
 @click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
-@click.option("--from", "kind", type=click.Choice(["auto", "text", "html", "jekyll", "hugo", "eleventy", "pelican"]),
+@click.option("--from", "kind", type=click.Choice(KINDS),
               default="auto", show_default=True, help="What the sources are (auto: recognised from each source).")
 @click.option("--into", metavar="DIR", type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write into (default: the site's content folder).")

@@ -41,18 +41,17 @@ def _report_skipped(skipped: list[tuple[str, os.DirEntry]], prefix: str, problem
     """Markdown files are not read in folders whose names start with "_" (Jekyll's ``_posts``), nor when their
     own names do (Hugo's ``_index.md``): say so once per folder, with a count, instead of building less in
     silence."""
+    files: dict[str, list[str]] = {}
     for relative, entry in skipped:
+        shown = f"{prefix}/{relative}"
         if entry.is_dir(follow_symlinks=False):
             count = _markdown_count(entry.path)
             if count:
-                shown = f"{prefix}/{relative}"
                 problems.warn(Problem(shown, message=f"{count} Markdown file{'s' if count != 1 else ''} not read: "
                                       "folders whose names start with `_` are skipped",
                                       hint=f"rename the folder, or bring its articles in with `briefgen import {shown}`"))
-    files: dict[str, list[str]] = {}
-    for relative, entry in skipped:
-        if not entry.is_dir(follow_symlinks=False) and entry.name.lower().endswith(MARKDOWN_SUFFIXES):
-            folder, _, name = f"{prefix}/{relative}".rpartition("/")
+        elif entry.name.lower().endswith(MARKDOWN_SUFFIXES):
+            folder, _, name = shown.rpartition("/")
             files.setdefault(folder, []).append(name)
     for folder, names in sorted(files.items()):
         listed = ", ".join(sorted(names)[:3]) + (", …" if len(names) > 3 else "")

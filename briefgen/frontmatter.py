@@ -133,17 +133,15 @@ def _aliases(value: Any) -> tuple[str, ...]:
     values = [value] if isinstance(value, str) else value
     if not isinstance(values, list):
         raise Invalid(f"expected a list of paths, got {kind_of(value)}", 'write e.g. `aliases: ["/old/path/"]`')
-    routes = []
+    routes: dict[str, str] = {}  # by case-folded form: one file on the file systems of macOS and Windows
     for index, item in enumerate(values):
         route = alias_route(item)
         if route is None:
             raise Invalid(f"{item!r} is not a path in this site",
                           "write a path such as /news/2019/old-name/ (no host, no `..`, no `?` or `#`)",
                           at=(index,) if isinstance(value, list) else ())
-        routes.append(route)
-    # Addresses that differ only in case are one file on the file systems of macOS and Windows.
-    return tuple({route.casefold(): route for route in reversed(routes)}[key]
-                 for key in dict.fromkeys(route.casefold() for route in routes))
+        routes.setdefault(route.casefold(), route)
+    return tuple(routes.values())
 
 
 _ALIAS = re.compile(r"/?(?:[^/\s?#\x00-\x1f]+/)*[^/\s?#\x00-\x1f]*")

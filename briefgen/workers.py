@@ -65,14 +65,18 @@ class Parsed:
     products: Rendered | None
 
 
+def parse_context(config: SiteConfig) -> ParseContext:
+    """How a site's content files are read: its time zone, sanitising, section and actor tables."""
+    return ParseContext(timezone=config.tz, renderer=MarkdownRenderer(sanitize=config.sanitize),
+                        classifier=SectionClassifier.with_extra(config.sections), day_first=config.day_first,
+                        words_per_minute=config.words_per_minute, actor_names=actor_names(config.actors))
+
+
 class Worker:
     """Everything one process needs to parse and render; built once per process."""
 
     def __init__(self, config: SiteConfig, theme: Theme | None):
-        self.context = ParseContext(timezone=config.tz, renderer=MarkdownRenderer(sanitize=config.sanitize),
-                                    classifier=SectionClassifier.with_extra(config.sections),
-                                    day_first=config.day_first, words_per_minute=config.words_per_minute,
-                                    actor_names=actor_names(config.actors))
+        self.context = parse_context(config)
         self.renderer = PageRenderer(config, theme) if theme is not None else None
 
     def run(self, task: Task) -> Parsed:

@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+GENERATORS = ("jekyll", "hugo", "eleventy", "pelican")
+KINDS = ("auto", "text", "html", *GENERATORS)  # what `briefgen import --from` accepts
+
 
 class Skip(Exception):
     """This source cannot become a briefing; the message says why in words a user can act on."""

@@ -29,7 +29,6 @@ from briefgen.importers.templating import convert_template_code
 from briefgen.slugs import is_valid_slug, make_slug
 from briefgen.yamlsource import YamlSyntaxError, load_located, without_control_characters
 
-GENERATORS = ("jekyll", "hugo", "eleventy", "pelican")
 FILE_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[-_]|$)")
 
 # Source key (lower case) → briefgen key. Keys not named here, and values briefgen cannot use, go under `extra`.
@@ -49,9 +48,16 @@ KEY_MAP: dict[str, str] = {
 }
 # briefgen keys an archive may already use with briefgen's meaning (checked when the file is validated).
 NATIVE_KEYS = ("story", "regions", "actors", "escalation_level", "sections", "quotes", "timeline", "sources", "id")
-SUMMARY_PREFERENCE = ("summary", "description", "excerpt", "deck", "subtitle", "abstract")
-DATE_PREFERENCE = ("date", "publishdate", "pubdate", "date_published", "created")
-UPDATED_PREFERENCE = ("lastmod", "last_modified_at", "updated", "modified", "date_modified", "last_modified")
+
+
+def source_keys(target: str) -> tuple[str, ...]:
+    """The source keys that give one briefgen key, in the order they are preferred (the table's order)."""
+    return tuple(key for key, mapped in KEY_MAP.items() if mapped == target)
+
+
+SUMMARY_PREFERENCE = source_keys("summary")
+DATE_PREFERENCE = source_keys("date")
+UPDATED_PREFERENCE = source_keys("updated")
 
 
 @dataclass(frozen=True)
@@ -106,7 +112,7 @@ def import_foreign(source: ForeignFile, *, fallback_date: dt.date) -> Imported:
     stem_date = _file_name_date(relative.stem)
     front: dict[str, Any] = {"title": title, "date": mapper.date(stem_date, fallback_date)}
     mapper.fill(front)
-    old_paths = mapper.old_paths(source, front, stem_date)
+    old_paths = mapper.old_paths(source, front)
     if old_paths:
         front["aliases"] = old_paths
     extra = mapper.leftovers()
@@ -236,9 +242,9 @@ class _Mapper:
                 if when is not None:
                     if key != "date":
                         self.notes.append(f"date taken from `{self.original[key]}`")
-                    if stem_date and _day(when) != stem_date:
+                    if stem_date and day_of(when) != stem_date:
                         self.notes.append(f"the file name says `{stem_date}`, `{self.original[key]}` says "
-                                          f"`{_day(when)}`: the front matter was kept")
+                                          f"`{day_of(when)}`: the front matter was kept")
                     return when
                 self.notes.append(f"`{self.original[key]}: {self.meta[key]}` is not a date; kept under extra")
                 self.used.discard(key)
@@ -285,7 +291,7 @@ class _Mapper:
 
     def _tags(self, front: dict[str, Any]) -> None:
         tags: dict[str, str] = {}
-        for key in ("tags", "tag", "categories", "category", "topics", "keywords"):
+        for key in source_keys("tags"):
             if key not in self.meta:
                 continue
             values = _as_list(self.meta[key], split_spaces=key in ("categories", "category"))
@@ -328,7 +334,7 @@ class _Mapper:
                 self.notes.append(f"not published in the old site ({', '.join(reasons)}): imported as a draft")
 
     def _lang(self, front: dict[str, Any]) -> None:
-        for key in ("lang", "language", "locale"):
+        for key in source_keys("lang"):
             value = self.meta.get(key)
             if isinstance(value, str) and re.fullmatch(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*", value.strip()):
                 self.used.add(key)
@@ -336,7 +342,7 @@ class _Mapper:
                 return
 
     def _sources(self, front: dict[str, Any]) -> None:
-        for key in ("source_url", "canonical", "canonical_url", "original_url"):
+        for key in source_keys("sources"):
             url = self.meta.get(key)
             if isinstance(url, str) and re.match(r"https?://[^\s/]+", url.strip()):
                 self.used.add(key)
@@ -354,7 +360,7 @@ class _Mapper:
             if key in self.meta:
                 self.notes.append(f"`{self.original[key]}` kept under extra: briefings do not expire")
 
-    def old_paths(self, source: ForeignFile, front: dict[str, Any], stem_date: dt.date | None) -> list[str]:
+    def old_paths(self, source: ForeignFile, front: dict[str, Any]) -> list[str]:
         """The article's addresses in the old site, its own first: what its front matter says (``permalink``,
         ``url``), else its generator's default; then its other addresses (``aliases``, ``redirect_from``)."""
         paths: list[str] = []
@@ -396,7 +402,8 @@ def _sortable(when: dt.date | dt.datetime) -> dt.datetime:
     return when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
 
 
-def _day(when: dt.date | dt.datetime) -> dt.date:
+def day_of(when: dt.date | dt.datetime) -> dt.date:
+    """The calendar day of a date, or of a date and time (in its own offset)."""
     return when.date() if isinstance(when, dt.datetime) else when
 
 
@@ -506,7 +513,7 @@ def default_path(source: ForeignFile, front: dict[str, Any], categories: list[st
     folders = [part for part in relative.parent.parts if part not in ("", ".")]
     if relative.stem == "index":
         folders = folders[:-1]
-    when = _day(front["date"])
+    when = day_of(front["date"])
     title_part = FILE_DATE.sub("", stem) or stem
     if source.generator == "jekyll":
         parts = [*[make_slug(c) for c in categories], *folders, f"{when:%Y}", f"{when:%m}", f"{when:%d}", f"{front.get('slug') or title_part}.html"]
@@ -525,7 +532,7 @@ def _expand_permalink(pattern: str, front: dict[str, Any], source: ForeignFile) 
     """Jekyll's and Hugo's permalink placeholders (``:year``, ``:title``…) filled for this article."""
     if ":" not in pattern.replace("://", ""):
         return pattern
-    when = _day(front["date"])
+    when = day_of(front["date"])
     stem = FILE_DATE.sub("", source.relative.stem) or source.relative.stem
     values = {
         "year": f"{when:%Y}", "month": f"{when:%m}", "day": f"{when:%d}", "i_month": str(when.month),

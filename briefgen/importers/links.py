@@ -23,6 +23,7 @@ _INLINE = re.compile(r"(?P<bang>!?)\[(?P<text>(?:[^\[\]\n]|\n(?![ \t]*\n)|\[[^\[
 _DEFINITION = re.compile(r"^(?P<lead> {0,3}\[[^\]\n]+\]:[ \t]*)<?(?P<url>[^\s>]+)>?", re.MULTILINE)
 _ATTRIBUTE = re.compile(r"""(?P<tag><(?P<name>a|img|source|video|audio)\b[^>]*?)\b(?P<attr>href|src)=(?P<q>["'])"""
                         r"""(?P<url>[^"']*)(?P=q)""", re.IGNORECASE)
+_PLACEHOLDER = re.compile("\x00(\\d+)\x00")
 _LOCAL = re.compile(r"^(?![a-z][a-z0-9+.-]*:|//|#|\?)", re.IGNORECASE)
 
 
@@ -78,17 +79,27 @@ def relink(body: str, resolve: Resolver) -> Relinked:
     pieces = []
     for text, is_code in _split_fences(body):
         if not is_code:
-            spans: list[str] = []  # code spans are set aside while links are read, and put back after
-            text = _CODE_SPAN.sub(lambda m: f"\x00{spans.append(m.group(0)) or len(spans) - 1}\x00", text)
+            text, spans = _set_aside_code_spans(text)
             for _ in range(3):  # a link around an image is matched once the image inside it is done
                 before, text = text, _INLINE.sub(inline, text)
                 if text == before:
                     break
             text = _DEFINITION.sub(definition, text)
             text = _ATTRIBUTE.sub(attribute, text)
-            text = re.sub("\x00(\\d+)\x00", lambda m: spans[int(m.group(1))], text)
+            text = _PLACEHOLDER.sub(lambda m: spans[int(m.group(1))], text)
         pieces.append(text)
     return Relinked("".join(pieces), counts["kept"], counts["old"], counts["unlinked"])
+
+
+def _set_aside_code_spans(text: str) -> tuple[str, list[str]]:
+    """Code spans replaced by numbered placeholders while links are read (a link's text may hold one)."""
+    spans: list[str] = []
+
+    def placeholder(match: re.Match) -> str:
+        spans.append(match.group(0))
+        return f"\x00{len(spans) - 1}\x00"
+
+    return _CODE_SPAN.sub(placeholder, text), spans
 
 
 def _escaped(url: str) -> str:

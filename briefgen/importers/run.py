@@ -25,15 +25,14 @@ from briefgen.config import SiteConfig
 from briefgen.discover import discover
 from briefgen.errors import BriefgenError, Problems
 from briefgen.frontmatter import _FRONT_MATTER, alias_route
-from briefgen.importers import Imported, Skip
-from briefgen.importers.archive import GENERATORS, ForeignFile, has_front_matter, import_foreign
+from briefgen.importers import GENERATORS, KINDS, Imported, Skip
+from briefgen.importers.archive import ForeignFile, day_of, has_front_matter, import_foreign
 from briefgen.importers.links import old_site_resolver, relink
-from briefgen.markdown import MarkdownRenderer
-from briefgen.parse import ParseContext, actor_names, looks_binary, parse_briefing
-from briefgen.sections import SectionClassifier
+from briefgen.parse import looks_binary, parse_briefing
 from briefgen.slugs import make_slug, slug_from_filename
+from briefgen.urls import briefing_route
+from briefgen.workers import parse_context
 
-KINDS = ("auto", "text", "html", *GENERATORS)
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 TEXT_SUFFIXES = (".txt", ".text")
@@ -245,10 +244,7 @@ class _Writer:
         self.config = config
         self.options = options
         self.into = into
-        self.context = ParseContext(timezone=config.tz, renderer=MarkdownRenderer(sanitize=config.sanitize),
-                                    classifier=SectionClassifier.with_extra(config.sections),
-                                    day_first=config.day_first, words_per_minute=config.words_per_minute,
-                                    actor_names=actor_names(config.actors))
+        self.context = parse_context(config)
         self.taken_slugs, self.taken_aliases = _site_names(config)
         self.targets: set[Path] = set()
 
@@ -268,7 +264,7 @@ class _Writer:
         """Every route the new site will have that an imported link may point at (the briefings, the old
         addresses that redirect to them, the site's home), by its case-folded form."""
         routes = {"": "", **self.taken_aliases}
-        routes.update((f"briefings/{slug}/".casefold(), f"briefings/{slug}/") for slug in self.taken_slugs)
+        routes.update((briefing_route(slug).casefold(), briefing_route(slug)) for slug in self.taken_slugs)
         return routes
 
     def finish(self, item: _Item, outcome: Outcome, article: Imported, target: Path, routes: dict[str, str]) -> None:
@@ -361,7 +357,7 @@ class _Writer:
         if item.root is not None and item.path is not None:
             for part in item.path.parent.relative_to(item.root).parts:
                 folder = folder / (part.lstrip("_") or "x")
-        day = _day(front["date"])
+        day = day_of(front["date"])
         wanted = str(front.get("slug") or _slug_of_name(item) or make_slug(str(front["title"])))
         slug = self._unique_slug(wanted, front, day, folder)
         if slug != wanted:
@@ -523,10 +519,6 @@ def _decoded(raw: bytes) -> tuple[str, list[str]]:
         return raw.decode("utf-8-sig"), []
     except UnicodeDecodeError:
         return raw.decode("cp1252", "replace"), ["not UTF-8: read as Windows-1252"]
-
-
-def _day(when: dt.date | dt.datetime) -> dt.date:
-    return when.date() if isinstance(when, dt.datetime) else when
 
 
 def _note_kind(note: str) -> str:
