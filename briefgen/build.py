@@ -24,7 +24,7 @@ from briefgen import __version__
 from briefgen.cache import CACHE_DIR, BuildCache, SourceEntry, digest, source_digest
 from briefgen.collect import Selection, collect, is_published
 from briefgen.config import SiteConfig
-from briefgen.discover import ContentFile, discover
+from briefgen.discover import ContentFile, discover, shown_path
 from briefgen.errors import BuildFailed, Problem, Problems
 from briefgen.api import with_context
 from briefgen.model import Briefing, BriefingContext, Site
@@ -330,7 +330,8 @@ def _build(config: SiteConfig, options: BuildOptions, theme: Theme, cache: Build
         products = _ProductWriter(session, cache, selection_for(options), links)
         loaded = loader.load(render_all=not previous, sink=products, files=files)
         if files and not loaded.site.briefings:
-            loaded.problems.warn(_nothing_published(files, loaded.briefings))
+            loaded.problems.warn(_nothing_published(shown_path(config.content_path, config.root), files,
+                                                     loaded.briefings))
         loaded.problems.raise_if_errors(strict=options.strict)
         renderer = PageRenderer(config, theme)
         _carry_over_or_render(loaded, loader, session, cache, products, renderer)
@@ -377,12 +378,12 @@ def _build(config: SiteConfig, options: BuildOptions, theme: Theme, cache: Build
 NOTHING_PUBLISHED_SHOWN = 5
 
 
-def _nothing_published(files: list[ContentFile], briefings: list[Briefing]) -> Problem:
+def _nothing_published(folder: str, files: list[ContentFile], briefings: list[Briefing]) -> Problem:
     """Markdown files were found, yet no briefing is published: say which files and why."""
     why = {b.source: " (a draft)" if b.draft else " (dated in the future)" for b in briefings}
     shown = [f"{f.shown}{why.get(f.shown, ' (not a briefing)')}" for f in files[:NOTHING_PUBLISHED_SHOWN]]
     more = f" and {len(files) - len(shown)} more" if len(files) > len(shown) else ""
-    return Problem(files[0].shown.rsplit("/", 1)[0], message=f"{len(files)} Markdown files found, but no briefing "
+    return Problem(f"{folder}/", message=f"{len(files)} Markdown files found, but no briefing "
                    f"is published: {', '.join(shown)}{more}",
                    hint="build with --drafts or --future to see them, or check their `draft:` and `date:`")
 

@@ -5,7 +5,6 @@ Colour only on a terminal, never with ``NO_COLOR``; a progress bar only for buil
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import os
 import sys
@@ -270,7 +269,8 @@ def init_command(folder: Path, title: str, timezone: str, force: bool, quiet: bo
     """
     from briefgen.scaffold import init_site
 
-    created = init_site(folder, title=title, timezone=timezone, today=dt.date.today(), force=force)
+    # "now" as builds see it (SOURCE_DATE_EPOCH included), so the welcome briefing is never in the future
+    created = init_site(folder, title=title, timezone=timezone, now=build_time(), force=force)
     if not quiet:
         for path in created.paths:
             click.echo(f"  created {path}")

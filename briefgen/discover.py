@@ -24,11 +24,11 @@ class ContentFile:
 def discover(content_root: Path, site_root: Path, problems: Problems) -> list[ContentFile]:
     """Every Markdown file below ``content_root``, sorted; hidden entries and escaping symlinks are skipped."""
     if not content_root.is_dir():
-        problems.error(Problem(_shown(content_root, site_root), message="the content folder does not exist",
+        problems.error(Problem(shown_path(content_root, site_root), message="the content folder does not exist",
                                hint="create it, or set `content_dir` in briefgen.yaml"))
         return []
     root = content_root.resolve()
-    prefix = _shown(content_root, site_root)
+    prefix = shown_path(content_root, site_root)
     found = []
     skipped: list[tuple[str, os.DirEntry]] = []
     for relative, entry in _walk(str(content_root), "", root, (root,), prefix, problems, skipped):
@@ -97,7 +97,8 @@ def _walk(folder: str, relative: str, root: Path, open_folders: tuple[Path, ...]
                 yield name, entry
 
 
-def _shown(path: Path, site_root: Path) -> str:
+def shown_path(path: Path, site_root: Path) -> str:
+    """A path as the user knows it: relative to the site folder when inside it."""
     try:
         return path.relative_to(site_root).as_posix()
     except ValueError:

@@ -28,10 +28,10 @@ def _template(name: str) -> str:
     return (SCAFFOLD / name).read_text(encoding="utf-8")
 
 
-def init_site(folder: Path, *, title: str, timezone: str, today: dt.date, force: bool = False) -> Created:
-    """A new site: config, one example briefing, the GitHub Pages workflow and a .gitignore."""
+def init_site(folder: Path, *, title: str, timezone: str, now: dt.datetime, force: bool = False) -> Created:
+    """A new site: config, one example briefing dated today in the site's zone, the Pages workflow, a .gitignore."""
     try:
-        ZoneInfo(timezone)
+        today = now.astimezone(ZoneInfo(timezone)).date()
     except (ZoneInfoNotFoundError, ValueError):
         raise ScaffoldError(f"--timezone: {timezone!r} is not a known IANA time zone — "
                             "use a name such as UTC, Europe/Madrid or America/Caracas") from None
