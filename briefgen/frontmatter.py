@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from briefgen.errors import Problem, Problems
-from briefgen.model import SECTION_KINDS, Quote, Source, TimelineEvent
+from briefgen.model import SECTION_KINDS, SPEAKER_KINDS, Quote, Source, TimelineEvent
 from briefgen.schema import (Field, Invalid, boolean, check_mapping, choice, integer, kind_of, mapping,
                              non_empty_text, text, text_list)
 from briefgen.sections import normalise
@@ -90,13 +90,17 @@ def _sources(value: Any) -> tuple[Source, ...]:
 def _quotes(value: Any) -> tuple[Quote, ...]:
     quotes = []
     for index, item in enumerate(_list_of_mappings(value, "quotes", "`- speaker: …` and `text: …`")):
-        _only_keys(item, index, ("speaker", "text", "role", "section"), ("speaker", "text"))
+        _only_keys(item, index, ("speaker", "text", "role", "section", "kind"), ("speaker", "text"))
         section = str(item.get("section") or "")
         if section and section not in SECTION_KINDS + (OTHER,):
             raise Invalid(f"{section!r} is not a section kind", "use context, escalation, reactions or impact",
                           at=(index, "section"))
+        kind = str(item.get("kind") or "person")
+        if kind not in SPEAKER_KINDS:
+            raise Invalid(f"{kind!r} is not a kind of speaker", "use person, unnamed or institution",
+                          at=(index, "kind"))
         quotes.append(Quote(speaker=str(item["speaker"]).strip(), text=str(item["text"]).strip(),
-                            role=str(item.get("role") or "").strip(), section=section))
+                            role=str(item.get("role") or "").strip(), section=section, kind=kind))
     return tuple(quotes)
 
 

@@ -223,15 +223,16 @@ def _text_blocks(tokens: list[Token], section: str, first_line: int) -> list[Tex
         line = (token.map[0] if token.map else 0) + first_line
         if token.type == "blockquote_open":
             end = _matching_close(tokens, index)
-            blocks.append(TextBlock("blockquote", plain_text(tokens[index + 1:end]), "", line, section))
+            blocks.append(TextBlock("blockquote", plain_text(tokens[index + 1:end], softbreak="\n"), "", line,
+                                    section))
             index = end + 1
             continue
         if token.type == "list_item_open":
             end = _matching_close(tokens, index)
             inline = next((t for t in tokens[index:end] if t.type == "inline"), None)
             if inline is not None:
-                blocks.append(TextBlock("list_item", _inline_text(inline.children or []), inline.content, line,
-                                        section))
+                blocks.append(TextBlock("list_item", _inline_text(inline.children or []),
+                                        _item_source(tokens, index), line, section))
             index = end + 1
             continue
         if token.type == "inline" and index > 0 and tokens[index - 1].type == "paragraph_open" \
@@ -239,6 +240,19 @@ def _text_blocks(tokens: list[Token], section: str, first_line: int) -> list[Tex
             blocks.append(TextBlock("paragraph", _inline_text(token.children or []), "", line, section))
         index += 1
     return blocks
+
+
+def _item_source(tokens: list[Token], opening: int) -> str:
+    """The Markdown of a list item's first paragraph. "- 2. Juli 2026 – …" is read by Markdown as a numbered
+    list inside the item; its number is given back, so a German date stays a date."""
+    end = _matching_close(tokens, opening)
+    inline = next((t for t in tokens[opening:end] if t.type == "inline"), None)
+    if inline is None:
+        return ""
+    nested = tokens[opening + 1] if opening + 1 < end else None
+    if nested is not None and nested.type == "ordered_list_open":
+        return f"{nested.attrGet('start') or 1}{nested.markup} {inline.content}"
+    return inline.content
 
 
 def _without_dated_lists(tokens: list[Token], is_dated: Callable[[str], bool]) -> list[Token]:
@@ -249,8 +263,9 @@ def _without_dated_lists(tokens: list[Token], is_dated: Callable[[str], bool]) -
         token = tokens[index]
         if token.type in ("bullet_list_open", "ordered_list_open") and token.level == 0:
             end = _matching_close(tokens, index)
-            items = [t for t in tokens[index:end] if t.type == "inline" and t.level == 3]
-            if items and all(is_dated(item.content) for item in items):
+            items = [_item_source(tokens, i) for i in range(index, end)
+                     if tokens[i].type == "list_item_open" and tokens[i].level == token.level + 1]
+            if items and all(is_dated(item) for item in items):
                 index = end + 1
                 continue
         kept.append(token)
@@ -259,28 +274,58 @@ def _without_dated_lists(tokens: list[Token], is_dated: Callable[[str], bool]) -
 
 
 def _mark_attributed_quotes(tokens: list[Token], is_attribution: Callable[[str], bool]) -> None:
-    """Give block quotes that end with an attribution line classes, so themes can show them as quote cards."""
-    for index, token in enumerate(tokens):
-        if token.type != "blockquote_open":
-            continue
-        end = _matching_close(tokens, index)
-        paragraphs = [i for i in range(index, end) if tokens[i].type == "paragraph_open"
-                      and tokens[i].level == token.level + 1]
-        if len(paragraphs) >= 2 and is_attribution(plain_text([tokens[paragraphs[-1] + 1]])):
-            token.attrJoin("class", "quote")
-            tokens[paragraphs[-1]].attrJoin("class", "quote__by")
+    """Give block quotes that end with an attribution line classes, so themes can show them as quote cards.
+    An attribution on the last line of the last paragraph (no blank ``>`` line before it) becomes a
+    paragraph of its own first."""
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.type == "blockquote_open":
+            end = _matching_close(tokens, index)
+            paragraphs = [i for i in range(index, end) if tokens[i].type == "paragraph_open"
+                          and tokens[i].level == token.level + 1]
+            if paragraphs and _split_attribution_line(tokens, paragraphs[-1], is_attribution):
+                paragraphs.append(paragraphs[-1] + 3)
+            if len(paragraphs) >= 2 and is_attribution(plain_text([tokens[paragraphs[-1] + 1]])):
+                token.attrJoin("class", "quote")
+                tokens[paragraphs[-1]].attrJoin("class", "quote__by")
+        index += 1
+
+
+def _split_attribution_line(tokens: list[Token], opening: int, is_attribution: Callable[[str], bool]) -> bool:
+    """``> "…"`` then ``> — Name, role`` in one paragraph: split the last line into a paragraph of its own."""
+    inline = tokens[opening + 1]
+    children = inline.children or []
+    breaks = [i for i, child in enumerate(children) if child.type in ("softbreak", "hardbreak")]
+    if not breaks or not is_attribution(_inline_text(children[breaks[-1] + 1:])):
+        return False
+    from markdown_it.token import Token as MarkdownToken
+
+    head, tail = children[:breaks[-1]], children[breaks[-1] + 1:]
+    level = tokens[opening].level
+    line_map = [inline.map[1] - 1, inline.map[1]] if inline.map else None
+    tail_inline = MarkdownToken("inline", "", 0, level=level + 1, children=tail, map=line_map,
+                                content=_inline_text(tail), block=True)
+    inline.children = head
+    inline.content = _inline_text(head)
+    tokens[opening + 2:opening + 2] = [
+        MarkdownToken("paragraph_close", "p", -1, level=level, block=True),
+        MarkdownToken("paragraph_open", "p", 1, level=level, block=True, map=line_map),
+        tail_inline,
+    ]
+    return True
 
 
 _BLOCK_BREAKS = {"paragraph_close", "heading_close", "list_item_close", "blockquote_close", "th_close",
                  "td_close", "code_block", "fence", "dt_close", "dd_close"}
 
 
-def plain_text(tokens: list[Token]) -> str:
+def plain_text(tokens: list[Token], softbreak: str = " ") -> str:
     """The readable text of tokens: inline text joined, blocks separated by blank lines."""
     parts: list[str] = []
     for token in tokens:
         if token.type == "inline":
-            parts.append(_inline_text(token.children or []))
+            parts.append(_inline_text(token.children or [], softbreak))
         elif token.type in ("code_block", "fence"):
             parts.append(token.content.rstrip("\n"))
         if token.type in _BLOCK_BREAKS:
@@ -289,13 +334,13 @@ def plain_text(tokens: list[Token]) -> str:
     return "\n\n".join(chunk.strip() for chunk in text.split("\n\n") if chunk.strip())
 
 
-def _inline_text(children: list[Token]) -> str:
+def _inline_text(children: list[Token], softbreak: str = " ") -> str:
     out = []
     for child in children:
         if child.type in ("text", "code_inline"):
             out.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
-            out.append(" ")
+            out.append(softbreak)
         elif child.type == "image":
-            out.append(_inline_text(child.children or []))
+            out.append(_inline_text(child.children or [], softbreak))
     return "".join(out)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 SECTION_KINDS = ("context", "escalation", "reactions", "impact")
+SPEAKER_KINDS = ("person", "unnamed", "institution")
 
 
 class _Record:
@@ -65,6 +66,7 @@ class Quote(_Record):
     role: str = ""
     section: str = ""  # anchor of the section it appears in ("" for the lead)
     line: int = 0
+    kind: str = "person"  # who the speaker is: a "person", an "unnamed" source or an "institution"
 
 
 @dataclass(frozen=True, slots=True)

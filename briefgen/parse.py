@@ -16,7 +16,7 @@ from briefgen.errors import Problem, Problems
 from briefgen.frontmatter import FrontMatter, read_front_matter
 from briefgen.markdown import BodyRules, MarkdownRenderer, ParsedBody
 from briefgen.model import SECTION_KINDS, Briefing, Quote, TimelineEvent
-from briefgen.quotes import apply_corrections, extract_quotes, is_attribution, resolve_all
+from briefgen.quotes import apply_corrections, find_quotes, is_attribution
 from briefgen.sections import SectionClassifier, normalise
 from briefgen.slugs import slug_from_filename
 from briefgen.timeline import dated_item, merge_events
@@ -152,19 +152,17 @@ def _check_section_overrides(front: FrontMatter, body: ParsedBody, shown_path: s
 
 def _quotes(body: ParsedBody, meta: dict, context: ParseContext) -> list[Quote]:
     kinds_by_anchor = {s.anchor: s.kinds for s in body.sections}
-    full_text = "\n\n".join([body.lead.text] + [s.heading + "\n\n" + s.text for s in body.sections])
-    found = resolve_all(extract_quotes(body.blocks), full_text, meta["actors"])
-    found = [_with_section_kind(q, kinds_by_anchor) for q in found]
+    found = [_with_section_kind(q, kinds_by_anchor) for q in find_quotes(body.blocks, meta["actors"])]
     return apply_corrections(found, meta["quotes"])
 
 
 def _with_section_kind(quote: Quote, kinds_by_anchor: dict[str, tuple[str, ...]]) -> Quote:
     """A quote's section is named by its kind (reactions before the others), or "other"/"lead"."""
     if not quote.section:
-        return Quote(quote.speaker, quote.text, quote.role, "lead", quote.line)
+        return replace(quote, section="lead")
     kinds = kinds_by_anchor.get(quote.section, ())
     preferred = "reactions" if "reactions" in kinds else (kinds[0] if kinds else "other")
-    return Quote(quote.speaker, quote.text, quote.role, preferred, quote.line)
+    return replace(quote, section=preferred)
 
 
 def _dated_items(body: ParsedBody, context: ParseContext) -> tuple[TimelineEvent, ...]:

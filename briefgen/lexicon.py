@@ -1,0 +1,86 @@
+"""The words briefgen reads articles by: one YAML file per language in ``briefgen/languages/``.
+
+Each file gives a language's section headings, month names and the words quotations are attributed with
+(speech verbs, titles, pronouns, "according to"…). They are merged into one :class:`Lexicon`: an article is read
+with every language's words at once, so a Spanish quotation inside an English briefing is still found, and an
+article without ``lang:`` needs no guess. Adding a language is adding a file.
+
+Every entry is compared after :func:`normalise` (lower case, no accents, punctuation as spaces), so
+``"porte-parole"`` and ``"Porte parole"`` are the same entry.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+import yaml
+
+from briefgen.model import SECTION_KINDS
+
+LANGUAGES_DIR = Path(__file__).parent / "languages"
+
+
+def normalise(text: str) -> str:
+    """Lowercase, without accents, apostrophes or punctuation: "What’s next?" → "what s next"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    without_marks = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(re.sub(r"[^\w]+", " ", without_marks).split())
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Every language's words, normalised; phrases of several words are kept whole."""
+
+    section_aliases: Mapping[str, tuple[str, ...]]
+    section_words: Mapping[str, tuple[str, ...]]  # stems: "unravel" names escalation in "How it unravelled"
+    months: Mapping[str, int]
+    speech_verbs: frozenset[str]
+    auxiliaries: frozenset[str]
+    according_to: frozenset[str]
+    reported_speech: frozenset[str]
+    pronouns: Mapping[str, str]  # "he" → "person", "they" → "group"
+    determiners: frozenset[str]
+    titles: frozenset[str]
+    portfolios: frozenset[str]  # what a minister is minister of: "Health", "Minas e Energia"
+    title_suffixes: tuple[str, ...]  # German compounds: "Bundesaußenministerin" ends with "ministerin"
+    institutions: frozenset[str]
+    not_names: frozenset[str]
+    longest_phrase: int
+
+    def is_title(self, norm: str) -> bool:
+        return norm in self.titles or (len(norm) > 6 and norm.endswith(self.title_suffixes))
+
+
+@functools.lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """The merged lexicon of every file in ``briefgen/languages/`` (read once per process)."""
+    files = [yaml.safe_load(path.read_text(encoding="utf-8")) for path in sorted(LANGUAGES_DIR.glob("*.yaml"))]
+    return merge(files)
+
+
+def merge(files: Iterable[Mapping]) -> Lexicon:
+    files = list(files)
+
+    def words(key: str) -> frozenset[str]:
+        return frozenset(normalise(entry) for data in files for entry in data.get(key, ()) if normalise(entry))
+
+    def by_kind(key: str) -> dict[str, tuple[str, ...]]:
+        return {kind: tuple(dict.fromkeys(entry for data in files for entry in (data.get(key) or {}).get(kind, ())))
+                for kind in SECTION_KINDS}
+
+    months = {normalise(name): number for data in files for name, number in (data.get("months") or {}).items()}
+    pronouns = {normalise(word): kind for data in files for word, kind in (data.get("pronouns") or {}).items()}
+    sets = {key: words(key) for key in ("speech_verbs", "auxiliaries", "according_to", "reported_speech",
+                                         "determiners", "titles", "portfolios", "institutions", "not_names")}
+    suffixes = tuple(sorted(words("title_suffixes"), key=len, reverse=True))
+    longest = max((len(phrase.split()) for values in sets.values() for phrase in values), default=1)
+    stems = {kind: tuple(normalise(stem) for stem in entries) for kind, entries in by_kind("section_words").items()}
+    return Lexicon(section_aliases=MappingProxyType(by_kind("sections")), section_words=MappingProxyType(stems),
+                   months=MappingProxyType(months),
+                   pronouns=MappingProxyType(pronouns), title_suffixes=suffixes, longest_phrase=longest, **sets)

@@ -1,0 +1,117 @@
+"""Who said what: every quotation in a briefing, with its speaker, the speaker's role and kind.
+
+The pipeline, one module per step:
+
+- :mod:`~briefgen.quotes.tokens`: a paragraph as words, punctuation and quotation spans, split into sentences;
+- :mod:`~briefgen.quotes.phrases`: noun phrases → a person with a role, an unnamed source, an institution or a
+  pronoun;
+- :mod:`~briefgen.quotes.attribute`: for each quotation, the attribution after it, before it, in the next short
+  sentence, or the speaker it continues;
+- :mod:`~briefgen.quotes.resolve`: surnames to full names, pronouns to people, roles remembered.
+
+Block quotes are quotations too: attributed by their last paragraph or last line (``— Name, role``), by a
+paragraph ending with a colon just before them (``Petro wrote on X:``), or by an attribution inside them.
+The words (speech verbs, titles, pronouns…) come from :mod:`briefgen.lexicon`, one file per language. Everything
+is deterministic and linear in the article's length: each quotation looks at its own sentence and the next.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+from briefgen.lexicon import Lexicon, lexicon, normalise
+from briefgen.model import Quote, TextBlock
+from briefgen.quotes.attribute import Attributor, Found
+from briefgen.quotes.phrases import PhraseReader, Speaker
+from briefgen.quotes.resolve import resolve
+from briefgen.quotes.tokens import clean_quotation, tokenize
+
+_ATTRIBUTION = re.compile(r"^\s*(?:—|–|―|-{1,2})\s*(?P<who>\S.*)$", re.DOTALL)
+MAX_ATTRIBUTION = 200
+
+
+def is_attribution(paragraph: str) -> bool:
+    """Whether a paragraph (or line) is an attribution line such as "— Gustavo Petro, President of Colombia"."""
+    return _ATTRIBUTION.match(paragraph) is not None and len(paragraph) < MAX_ATTRIBUTION
+
+
+def find_quotes(blocks: Sequence[TextBlock], actors: Iterable[str] = ()) -> list[Quote]:
+    """Every attributed quotation in reading order, speakers resolved to the fullest name the article (or its
+    ``actors``) gives."""
+    lex = lexicon()
+    found: list[Found] = []
+    for index, block in enumerate(blocks):
+        previous = found[-1] if found and found[-1].block == index - 1 else None
+        if block.kind == "blockquote":
+            quote = _block_quote(block, index, blocks[index - 1] if index else None, lex)
+            if quote is not None:
+                found.append(quote)
+                continue
+        attributor = Attributor(block.text, lex)
+        for token, speaker in attributor.quotations(previous.speaker if previous else None):
+            found.append(Found(token.text, speaker, index, token.start, block.section, block.line))
+    return [Quote(speaker=r.speaker, text=r.text, role=r.role, section=r.section, line=r.line, kind=r.kind)
+            for r in resolve(found, blocks, actors, lex)]
+
+
+def _block_quote(block: TextBlock, index: int, before: TextBlock | None, lex: Lexicon) -> Found | None:
+    """A block quote attributed by its last paragraph or line, or by the paragraph before it ending in ":"."""
+    paragraphs = [p.strip() for p in block.text.split("\n\n") if p.strip()]
+    if not paragraphs:
+        return None
+    *body, last = paragraphs
+    head, _, last_line = last.rpartition("\n")
+    if head and is_attribution(last_line):
+        body, last = [*body, head], last_line
+    speaker = None
+    if body and is_attribution(last):
+        speaker = attribution_speaker(_ATTRIBUTION.match(last).group("who"), lex)
+    elif before is not None and before.kind == "paragraph":
+        body = paragraphs
+        speaker = Attributor(before.text, lex).colon_speaker()
+    if speaker is None:
+        return None
+    text = "\n\n".join(_strip_marks(" ".join(p.split())) for p in body)
+    return Found(text, speaker, index, 0, block.section, block.line)
+
+
+def attribution_speaker(who: str, lex: Lexicon) -> Speaker | None:
+    """"Gustavo Petro, President of Colombia", "Jane Doe (economist)", "Foreign Minister Jane Doe"."""
+    who = " ".join(who.split()).rstrip(".")
+    bracketed = re.match(r"^(?P<name>[^(]+?)\s*\((?P<role>[^)]+)\)$", who)
+    name, role = (bracketed.group("name"), bracketed.group("role")) if bracketed else who.partition(",")[::2]
+    tokens = tokenize(name.strip())
+    phrase = PhraseReader(tokens, lex).noun_phrase(0, len(tokens))
+    if phrase is None:
+        return Speaker(name.strip(), role.strip()) if name.strip() else None
+    speaker = phrase.speaker
+    if speaker.kind == "person":
+        return replace(speaker, role=role.strip() or speaker.role)
+    return speaker
+
+
+def _strip_marks(text: str) -> str:
+    tokens = tokenize(text)
+    if len(tokens) == 1 and tokens[0].kind == "quote":
+        return tokens[0].text
+    if len(tokens) == 2 and tokens[0].kind == "quote" and tokens[1].kind == "punct":
+        return tokens[0].text
+    return clean_quotation(text)
+
+
+def apply_corrections(quotes: list[Quote], corrections: Iterable[Quote]) -> list[Quote]:
+    """Front matter ``quotes:`` entries replace the extracted quote with the same text, or are added."""
+    result = list(quotes)
+    for correction in corrections:
+        key = normalise(correction.text)
+        for index, quote in enumerate(result):
+            found = normalise(quote.text)
+            if key and (key == found or key in found or found in key):
+                result[index] = replace(correction, section=correction.section or quote.section,
+                                        line=quote.line, role=correction.role or quote.role)
+                break
+        else:
+            result.append(correction)
+    return result

@@ -1,0 +1,238 @@
+"""Who said each quotation in a paragraph: the attribution after it, before it, or in the next short sentence.
+
+For a quotation token in a sentence, in this order:
+
+1. **after it**: a speech verb then the speaker (``"…," said Jane Doe``, ``« … », a-t-il ajouté``, ``„…“, so
+   Muster``, or nobody: ``«…», ha spiegato.``), "according to" and the speaker, or the speaker then a verb
+   (``"…," a ministry spokesman, who asked not to be named, said``);
+2. **before it**: "according to X," at the start of the sentence or a clause; the speaker before the last speech
+   verb (``Trade Commissioner Jane Doe told reporters on Monday that "…"``) or right after it (``Dijo el
+   ministro: «…»``); or, with no speech verb, a colon after the sentence's subject (``Trump offered only a vague
+   comment: "…"``);
+3. **the next sentence**, when it is a short attribution (``"Why now?" Smith asked.``);
+4. **continuation**: a quotation that opens a sentence with no attribution of its own continues the speaker of
+   the quotation just before it (``"It will not work," said X. "Not this year."``).
+
+What is inside marks but not someone's words is left out: numbers, and one-to-three-word phrases or title-cased
+names used inside a sentence (``called it a "red line"``, ``the report "Lost Decade"``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from briefgen.lexicon import Lexicon
+from briefgen.quotes.phrases import RELATIVES, PhraseReader, Speaker
+from briefgen.quotes.tokens import Token, sentences, tokenize
+
+MAX_EMBEDDED_WORDS = 3  # a quoted phrase this short inside a sentence is a scare quote or a name
+MAX_ATTRIBUTION_SENTENCE = 8  # tokens: "Smith asked on Monday."
+MAX_CLAUSE = 16  # tokens in a clause between commas after a speaker
+_INTRODUCERS = frozenset(":,—–-(")
+_NUMBERS = re.compile(r"[\d\s.,:%$€£+\-–/]+")
+_IMPLICIT = Speaker("", kind="pronoun")  # "«…», ha spiegato." — the subject is in the verb
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A quotation and its speaker as written, before surnames and pronouns are resolved."""
+
+    text: str
+    speaker: Speaker
+    block: int
+    offset: int  # where the quotation starts in the block's text
+    section: str
+    line: int
+
+
+class Attributor:
+    """Attribution in one paragraph's tokens."""
+
+    def __init__(self, text: str, lex: Lexicon):
+        self.tokens = tokenize(text)
+        self.sentences = sentences(self.tokens)
+        self.lex = lex
+        self.reader = PhraseReader(self.tokens, lex)
+
+    def quotations(self, continuing: Speaker | None = None) -> list[tuple[Token, Speaker]]:
+        """Every quotation with its speaker; ``continuing`` is the speaker of the quotation just before this
+        paragraph, which a paragraph opening with a bare quotation goes on with."""
+        found = []
+        last = continuing
+        for number, (first, end) in enumerate(self.sentences):
+            for index in range(first, end):
+                if self.tokens[index].kind != "quote" or not self.is_quotation(index, first):
+                    continue
+                speaker = self.after(index, end) or self.before(index, first) or self._next_sentence(number, index)
+                if speaker is None and index == first and last is not None:
+                    speaker = last
+                if speaker is not None:
+                    found.append((self.tokens[index], speaker))
+                last = speaker
+        return found
+
+    # ---- is it a quotation? ----------------------------------------------------------------------------
+
+    def is_quotation(self, index: int, first: int) -> bool:
+        text = self.tokens[index].text
+        if not text or _NUMBERS.fullmatch(text):
+            return False
+        words = text.split()
+        if self._introduced(index, first):
+            return True
+        if len(words) <= MAX_EMBEDDED_WORDS:
+            return False
+        return not _title_cased(words)
+
+    def _introduced(self, index: int, first: int) -> bool:
+        if index == first:
+            return True
+        before = self.tokens[index - 1]
+        if before.kind == "punct":
+            return before.text in _INTRODUCERS
+        return before.norm in self.lex.reported_speech or before.norm in self.lex.speech_verbs
+
+    # ---- after the quotation ------------------------------------------------------------------------------
+
+    def after(self, index: int, end: int) -> Speaker | None:
+        position = index + 1
+        while position < end and self.tokens[position].is_punct(",", "—", "–", "-"):
+            position += 1
+        if position >= end:
+            return None
+        inverted = self._inverted_pronoun(position)
+        if inverted is not None:
+            return inverted
+        verb = self.verb_end(position, end)
+        if verb > position:
+            if self.tokens[verb - 1].norm in self.lex.reported_speech:
+                return None
+            phrase = self.reader.noun_phrase(verb, end)
+            if phrase is not None:
+                return phrase.speaker
+            return _IMPLICIT if verb == end or self.tokens[verb].kind != "word" or self.reader.is_time(verb, end) \
+                or self.tokens[verb].norm in ("on", "in", "en", "am", "il", "al", "a") else None
+        according = self.reader.phrase_at(position, end, self.lex.according_to)
+        if according > position:
+            phrase = self.reader.noun_phrase(according, end)
+            return phrase.speaker if phrase else None
+        phrase = self.reader.noun_phrase(position, end)
+        if phrase is not None and self.verb_end(self._skip_gap(phrase.end, end), end) > phrase.end:
+            return phrase.speaker
+        return None
+
+    def _inverted_pronoun(self, position: int) -> Speaker | None:
+        """French inversion glued into one token: "a-t-il", "estime-t-elle", "dit-il"."""
+        token = self.tokens[position]
+        parts = token.norm.split()
+        if token.kind != "word" or len(parts) < 2 or parts[-1] not in self.lex.pronouns:
+            return None
+        head = parts[0]
+        if head in self.lex.speech_verbs or head in self.lex.auxiliaries:
+            return Speaker(parts[-1], kind="pronoun", group=self.lex.pronouns[parts[-1]] == "group")
+        return None
+
+    def verb_end(self, position: int, end: int) -> int:
+        """After a speech verb at ``position`` (with its auxiliary and one adverb: "has also said", "a
+        notamment déclaré", "ha poi detto"); ``position`` when there is none."""
+        start = self.reader.phrase_at(position, end, self.lex.auxiliaries)
+        verb = self.reader.phrase_at(start, end, self.lex.speech_verbs)
+        if verb == start and start > position and start + 1 < end:
+            verb = self.reader.phrase_at(start + 1, end, self.lex.speech_verbs)
+            verb = verb if verb > start + 1 else start
+        if verb > start:
+            return verb
+        if start > position and self._inverted_pronoun(position) is None:
+            return position
+        return position
+
+    def _skip_gap(self, position: int, end: int) -> int:
+        """Past what may stand between a speaker and the verb: a clause between commas (", who asked not to be
+        named,", ", 45,"), a relative clause ("who asked not to be named") or an adverb ("also")."""
+        if position < end and self.tokens[position].is_punct(","):
+            closing = next((p for p in range(position + 1, min(end, position + MAX_CLAUSE))
+                            if self.tokens[p].is_punct(",") or self.tokens[p].kind == "quote"), None)
+            if closing is not None and self.tokens[closing].is_punct(","):
+                position = closing + 1
+        if position < end and self.tokens[position].kind == "word" and self.tokens[position].norm in RELATIVES:
+            while position < end and self.verb_end(position, end) == position and \
+                    not self.tokens[position].is_punct(",", "."):
+                position += 1
+            if position < end and self.tokens[position].is_punct(","):
+                position += 1
+        if position + 1 < end and self.tokens[position].kind == "word" and not self.tokens[position].cap \
+                and self.verb_end(position + 1, end) > position + 1:
+            position += 1  # "Jane Doe also said"
+        return position
+
+    # ---- before the quotation -----------------------------------------------------------------------------
+
+    def before(self, index: int, first: int) -> Speaker | None:
+        for start in self._clause_starts(first, index):
+            according = self.reader.phrase_at(start, index, self.lex.according_to)
+            if according > start:
+                phrase = self.reader.noun_phrase(according, index)
+                if phrase is not None:
+                    return phrase.speaker
+        for verb in range(index - 1, first - 1, -1):
+            if self.tokens[verb].kind != "word":
+                continue
+            verb_end = self.reader.phrase_at(verb, index, self.lex.speech_verbs)
+            if verb_end == verb:
+                continue
+            subject = self.subject_before(verb, first)
+            if subject is not None:
+                return subject
+            phrase = self.reader.noun_phrase(verb_end, index)
+            if phrase is not None and all(t.kind == "punct" or t.norm in self.lex.reported_speech
+                                          for t in self.tokens[phrase.end:index]):
+                return phrase.speaker
+            break
+        if index > first and self.tokens[index - 1].is_punct(":"):
+            for start in self._clause_starts(first, index):
+                phrase = self.reader.noun_phrase(start, index)
+                if phrase is not None:
+                    return phrase.speaker
+        return None
+
+    def _clause_starts(self, first: int, stop: int) -> list[int]:
+        return [first] + [p + 1 for p in range(first, stop) if self.tokens[p].is_punct(",")]
+
+    def subject_before(self, verb: int, first: int) -> Speaker | None:
+        """The longest noun phrase that ends at the verb (or its auxiliary, or an adverb before it)."""
+        ends = {verb}
+        position = verb
+        for _ in range(2):
+            if position > first and self.tokens[position - 1].kind == "word" and not self.tokens[position - 1].cap \
+                    and not self.lex.is_title(self.tokens[position - 1].norm):
+                position -= 1
+                ends.add(position)
+        for start in range(first, verb):
+            phrase = self.reader.noun_phrase(start, verb)
+            if phrase is None:
+                continue
+            if phrase.end in ends or self._skip_gap(phrase.end, verb + 1) in ends:
+                return phrase.speaker
+        return None
+
+    def _next_sentence(self, number: int, index: int) -> Speaker | None:
+        """``"Why now?" Smith asked.`` — a short sentence right after a quotation that ends its sentence."""
+        if number + 1 >= len(self.sentences) or self.sentences[number][1] != index + 1:
+            return None
+        first, end = self.sentences[number + 1]
+        if end - first > MAX_ATTRIBUTION_SENTENCE or any(t.kind == "quote" for t in self.tokens[first:end]):
+            return None
+        return self.after(first - 1, end)
+
+    def colon_speaker(self) -> Speaker | None:
+        """The speaker of a paragraph that ends with a colon ("Petro wrote on X:"), for the block quote after it."""
+        if not self.sentences or not self.tokens[-1].is_punct(":"):
+            return None
+        first, end = self.sentences[-1]
+        return self.before(end, first)
+
+
+def _title_cased(words: list[str]) -> bool:
+    long_words = [w for w in words if len(w) > 3]
+    return bool(long_words) and all(w[:1].isupper() for w in long_words) and words[-1][-1:] not in ".!?"

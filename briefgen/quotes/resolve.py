@@ -1,0 +1,183 @@
+"""From speakers as written to the people they are: surnames to full names, pronouns and "the mayor" to the
+person they point back to, and a role remembered from where a person was introduced.
+
+- **Names**: a speaker becomes the fullest known name ending with its words — the front matter's actors, every
+  named speaker, and every capitalised run of two or more words in the article ("Petro" → "Gustavo Petro").
+- **Pronouns** (and a verb with no subject, "«…», ha spiegato."): the nearest sentence before the quotation that
+  mentions a named speaker of the article decides. One person mentioned there is the speaker. When it mentions
+  two or more, the speaker of the previous quotation wins if among them, else the first one mentioned (the
+  sentence's subject, in the languages read here). With no mention in the three blocks before, the previous
+  quotation's speaker, if any. A plural pronoun ("they") goes to the previous institution or unnamed source.
+- **"the mayor"**: the one person whose role has that title; otherwise it stays an unnamed source.
+- **Roles**: a quotation without one takes the first role the article gives that person.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from briefgen.lexicon import Lexicon, normalise
+from briefgen.model import TextBlock
+from briefgen.quotes.attribute import Found
+from briefgen.quotes.phrases import PARTICLES, Speaker
+
+LOOK_BACK_BLOCKS = 3
+_UPPER = "A-ZÀ-ÖØ-ÞĀ-ſ"
+_NAME_WORD = rf"[{_UPPER}][\w'’.\-]*"
+_PARTICLE = "(?:" + "|".join(sorted(PARTICLES)) + ")"
+_FULL_NAME = re.compile(rf"{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD})+")
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    text: str
+    speaker: str
+    role: str
+    kind: str  # person | unnamed | institution
+    section: str
+    line: int
+
+
+def resolve(found: Sequence[Found], blocks: Sequence[TextBlock], actors: Iterable[str], lex: Lexicon) -> list[Resolved]:
+    known = known_names(blocks, actors, lex)
+    names = NameIndex(known)
+    people = [_as_written(item.speaker, names) for item in found]
+    persons = {who[0]: who for who in people if who[2] == "person"}
+    for name in known:
+        persons.setdefault(names.resolve(name), (names.resolve(name), "", "person"))
+    resolved: list[tuple[str, str, str] | None] = []
+    for position, item in enumerate(found):
+        speaker = item.speaker
+        if speaker.kind == "pronoun":
+            resolved.append(_antecedent(position, found, persons, resolved, blocks))
+        elif speaker.kind == "title":
+            resolved.append(_by_title(speaker, people))
+        else:
+            resolved.append(people[position])
+    roles = _first_roles(people, blocks, names, lex)
+    result = []
+    for item, who in zip(found, resolved):
+        if who is None or not who[0]:
+            continue
+        name, role, kind = who
+        result.append(Resolved(item.text, name, role or (roles.get(name, "") if kind == "person" else ""), kind,
+                               item.section, item.line))
+    return result
+
+
+def _as_written(speaker: Speaker, names: NameIndex) -> tuple[str, str, str]:
+    if speaker.kind == "person":
+        return names.resolve(speaker.name), speaker.role, "person"
+    if speaker.kind in ("unnamed", "title"):
+        return speaker.name, "", "unnamed"
+    return speaker.name, speaker.role, speaker.kind
+
+
+def _antecedent(position: int, found: Sequence[Found], persons: dict, resolved: list,
+                blocks: Sequence[TextBlock]) -> tuple[str, str, str] | None:
+    item = found[position]
+    previous = next((resolved[p] for p in range(position - 1, -1, -1) if resolved[p] is not None), None)
+    if item.speaker.group:
+        return previous if previous is not None and previous[2] != "person" else None
+    candidates = dict(persons)
+    if previous is not None and previous[2] == "person":
+        candidates.setdefault(previous[0], previous)
+    for text in _texts_before(item, blocks):
+        mentioned = _mentions(text, candidates)
+        if not mentioned:
+            continue
+        if previous is not None and previous[0] in mentioned:
+            return previous
+        return candidates[mentioned[0]]
+    return previous if previous is not None and previous[2] == "person" else None
+
+
+def _texts_before(item: Found, blocks: Sequence[TextBlock]) -> Iterable[str]:
+    """The text before a quotation, sentence by sentence backwards, over at most three blocks."""
+    yield from reversed(re.split(r"(?<=[.!?])\s+", blocks[item.block].text[:item.offset]))
+    for block in range(item.block - 1, max(-1, item.block - 1 - LOOK_BACK_BLOCKS), -1):
+        yield from reversed(re.split(r"(?<=[.!?])\s+", blocks[block].text))
+
+
+def _mentions(text: str, candidates: dict) -> list[str]:
+    """Candidates mentioned in ``text`` (by full name or last word), in order of first mention."""
+    positions = []
+    for name in candidates:
+        words = name.split()
+        spots = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(words[-1])}(?!\w)", text)]
+        if spots:
+            positions.append((spots[0], name))
+    return [name for _, name in sorted(positions)]
+
+
+def _by_title(speaker: Speaker, people: list) -> tuple[str, str, str]:
+    """"the mayor" is the one person of the article whose role has the word "mayor"."""
+    words = set(normalise(speaker.name).split())
+    matches = {who[0]: who for who in people
+               if who[2] == "person" and who[1] and words <= set(normalise(who[1]).split())}
+    if len(matches) == 1:
+        return next(iter(matches.values()))
+    return speaker.name, "", "unnamed"
+
+
+def _first_roles(people: list, blocks: Sequence[TextBlock], names: NameIndex, lex: Lexicon) -> dict[str, str]:
+    """Each person's first role: from the quotations, then from a title before the name in the text."""
+    roles: dict[str, str] = {}
+    for name, role, kind in people:
+        if kind == "person" and role:
+            roles.setdefault(name, role)
+    for block in blocks:
+        for match in _FULL_NAME.finditer(block.text):
+            role, name = split_title(match.group(0), lex)
+            if role and name:
+                roles.setdefault(names.resolve(name), role)
+    return roles
+
+
+def split_title(run: str, lex: Lexicon) -> tuple[str, str]:
+    """"Colombian President Gustavo Petro" → ("Colombian President", "Gustavo Petro")."""
+    words = run.split()
+    last_title = -1
+    for index, word in enumerate(words[:-1]):
+        if lex.is_title(normalise(word)):
+            last_title = index
+    if last_title < 0:
+        return "", run.strip()
+    return " ".join(words[:last_title + 1]), " ".join(words[last_title + 1:])
+
+
+def known_names(blocks: Sequence[TextBlock], actors: Iterable[str], lex: Lexicon) -> list[str]:
+    """The actors first, then every capitalised run of two or more words in the text, titles removed."""
+    names = [a for a in actors if a.strip()]
+    for block in blocks:
+        for match in _FULL_NAME.finditer(block.text):
+            _, name = split_title(match.group(0), lex)
+            words = name.split()
+            while words and (normalise(words[0]) in lex.not_names or normalise(words[0]) in lex.speech_verbs):
+                words.pop(0)
+            if len(words) >= 2:
+                names.append(" ".join(words))
+    return names
+
+
+class NameIndex:
+    """Known names by their last word, each normalised once: a long article has thousands of names and
+    hundreds of quotes, and comparing each quote with each name would take minutes."""
+
+    def __init__(self, names: Iterable[str]):
+        self.by_last_word: dict[str, list[tuple[list[str], str]]] = {}
+        for name in dict.fromkeys(names):
+            words = normalise(name).split()
+            if words:
+                self.by_last_word.setdefault(words[-1], []).append((words, name))
+
+    def resolve(self, speaker: str) -> str:
+        """The fullest known name that ends with ``speaker``'s words (or equals it); ``speaker`` otherwise."""
+        wanted = normalise(speaker).split()
+        best, best_length = speaker, len(wanted)
+        for words, name in self.by_last_word.get(wanted[-1], []) if wanted else ():
+            if len(words) > best_length and words[-len(wanted):] == wanted:
+                best, best_length = name, len(words)
+        return best

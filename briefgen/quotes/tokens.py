@@ -1,0 +1,110 @@
+"""A paragraph as tokens and sentences, every quotation span (between any pair of quotation marks) one token.
+
+Quotation marks: straight ``"…"``, curly ``“…”``, guillemets ``«…»`` and ``»…«``, German ``„…“``, and single
+curly ``‘…’`` when the closing mark is not an apostrophe inside a word (``don’t``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from briefgen.lexicon import normalise
+
+_SPANS = re.compile(
+    r'"(?P<straight>[^"]+)"'
+    r"|“(?P<curly>[^“”]+)”"
+    r"|«(?P<guillemets>[^«»]+)»"
+    r"|„(?P<german>[^„“”]+)[“”]"
+    r"|»(?P<reversed>[^»«]+)«"
+    r"|(?<!\w)‘(?P<single>(?:[^‘’]|’(?=\w))+)’(?!\w)"
+)
+_WORD = r"[^\W_]+(?:['’\-][^\W_]+)*"
+_TOKENS = re.compile(rf"(?P<word>{_WORD})|(?P<punct>[^\w\s])")
+_ELISION = re.compile(r"^(?:[ldjmnstc]|qu)['’](?=[^\W_])", re.IGNORECASE)  # French l'ONG, d'après, qu'il
+_ENDS = frozenset(".!?…")
+ABBREVIATIONS = frozenset("""
+mr mrs ms dr gen sen rep gov col lt sgt st prof jr sr sra srta dra mme mlle hr fr dott sig sgra ing lic adm capt
+cmdr maj no nr vs etc approx av st art
+""".split())
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    norm: str
+    start: int
+    end: int
+    kind: str  # "word", "punct" or "quote" (then ``text`` is what is inside the marks)
+
+    @property
+    def cap(self) -> bool:
+        return self.kind == "word" and self.text[:1].isupper()
+
+    def is_punct(self, *marks: str) -> bool:
+        return self.kind == "punct" and self.text in marks
+
+
+def tokenize(text: str) -> list[Token]:
+    """Words, punctuation marks and quotation spans, in order."""
+    tokens: list[Token] = []
+    position = 0
+    for span in _SPANS.finditer(text):
+        tokens.extend(_plain_tokens(text, position, span.start()))
+        inner = next(group for group in span.groups() if group is not None)
+        tokens.append(Token(clean_quotation(inner), "", span.start(), span.end(), "quote"))
+        position = span.end()
+    tokens.extend(_plain_tokens(text, position, len(text)))
+    return tokens
+
+
+def _plain_tokens(text: str, start: int, end: int) -> list[Token]:
+    tokens = []
+    for match in _TOKENS.finditer(text, start, end):
+        word = match.group("word")
+        if word is None:
+            tokens.append(Token(match.group(), match.group(), match.start(), match.end(), "punct"))
+            continue
+        elided = _ELISION.match(word)
+        if elided:
+            cut = match.start() + elided.end()
+            tokens.append(Token(text[match.start():cut], normalise(elided.group()), match.start(), cut, "word"))
+            tokens.append(Token(text[cut:match.end()], normalise(text[cut:match.end()]), cut, match.end(), "word"))
+        else:
+            tokens.append(Token(word, normalise(word), match.start(), match.end(), "word"))
+    return tokens
+
+
+def clean_quotation(text: str) -> str:
+    """The words between the marks: outer spaces and a trailing comma dropped."""
+    return " ".join(text.split()).rstrip(",").strip()
+
+
+def sentences(tokens: list[Token]) -> list[tuple[int, int]]:
+    """``(first, end)`` token ranges; a sentence ends at . ! ? or a quotation ending in one, before a capital,
+    a quotation or the end — not after an abbreviation or an initial ("Mr.", "J.")."""
+    bounds = []
+    first = 0
+    for index, token in enumerate(tokens):
+        if not _ends_sentence(tokens, index):
+            continue
+        following = tokens[index + 1] if index + 1 < len(tokens) else None
+        if following is None or following.kind == "quote" or following.cap or following.is_punct("—", "–", "-"):
+            bounds.append((first, index + 1))
+            first = index + 1
+    if first < len(tokens):
+        bounds.append((first, len(tokens)))
+    return bounds
+
+
+def _ends_sentence(tokens: list[Token], index: int) -> bool:
+    token = tokens[index]
+    if token.kind == "quote":
+        return token.text[-1:] in _ENDS
+    if token.kind != "punct" or token.text not in _ENDS:
+        return False
+    if token.text == "." and index:
+        before = tokens[index - 1]
+        if before.kind == "word" and (before.norm in ABBREVIATIONS or (len(before.text) == 1 and before.cap)):
+            return False
+    return True
