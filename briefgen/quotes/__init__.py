@@ -24,7 +24,7 @@ from dataclasses import replace
 from briefgen.lexicon import Lexicon, lexicon, normalise
 from briefgen.model import Quote, TextBlock
 from briefgen.quotes.attribute import Attributor, Found
-from briefgen.quotes.phrases import PhraseReader, Speaker
+from briefgen.quotes.phrases import PhraseReader, Speaker, Vocabulary
 from briefgen.quotes.resolve import resolve
 from briefgen.quotes.tokens import clean_quotation, tokenize
 
@@ -41,19 +41,42 @@ def find_quotes(blocks: Sequence[TextBlock], actors: Iterable[str] = ()) -> list
     """Every attributed quotation in reading order, speakers resolved to the fullest name the article (or its
     ``actors``) gives."""
     lex = lexicon()
+    actors = [a for a in actors if a.strip()]
+    vocabulary = _vocabulary(blocks, actors)
     found: list[Found] = []
+    introduced: list[Found] = []
     for index, block in enumerate(blocks):
-        previous = found[-1] if found and found[-1].block == index - 1 else None
+        previous = found[-1] if found and found[-1].block == index - 1 and found[-1].section == block.section else None
         if block.kind == "blockquote":
             quote = _block_quote(block, index, blocks[index - 1] if index else None, lex)
             if quote is not None:
                 found.append(quote)
                 continue
-        attributor = Attributor(block.text, lex)
-        for token, speaker in attributor.quotations(previous.speaker if previous else None):
+        attributor = Attributor(block.text, lex, vocabulary)
+        quotations = attributor.quotations(previous.speaker if previous else None)
+        if not quotations and attributor.is_bare_quotation() and index and blocks[index - 1].text.rstrip(" *_").endswith("?"):
+            token = next(t for t in attributor.tokens if t.kind == "quote")  # an interview's answer
+            quotations = [(token, Speaker("", kind="interviewee"))]
+        for token, speaker in quotations:
             found.append(Found(token.text, speaker, index, token.start, block.section, block.line))
+        introduced.extend(Found("", speaker, index, offset, block.section, block.line)
+                          for offset, speaker in attributor.introductions())
     return [Quote(speaker=r.speaker, text=r.text, role=r.role, section=r.section, line=r.line, kind=r.kind)
-            for r in resolve(found, blocks, actors, lex)]
+            for r in resolve(found, introduced, blocks, actors, lex)]
+
+
+_MID_SENTENCE = re.compile(r"(?<![.!?…\"“«„»:]\s)(?<=\s)([^\W\d_][\w'’\-]*)")
+_LOWER = re.compile(r"(?<![\w'’\-])([^\W\d_A-ZÀ-Þ][\w'’\-]*)")
+
+
+def _vocabulary(blocks: Sequence[TextBlock], actors: Sequence[str]) -> Vocabulary:
+    """Words the article capitalises in mid-sentence (and the actors' names), and words it writes in lower case."""
+    names = {normalise(word) for actor in actors for word in actor.split()}
+    lower = set()
+    for block in blocks:
+        names.update(normalise(match) for match in _MID_SENTENCE.findall(block.text) if match[:1].isupper())
+        lower.update(match for match in _LOWER.findall(block.text) if match.islower())
+    return Vocabulary(frozenset(names), frozenset(normalise(word) for word in lower))
 
 
 def _block_quote(block: TextBlock, index: int, before: TextBlock | None, lex: Lexicon) -> Found | None:
@@ -82,6 +105,8 @@ def attribution_speaker(who: str, lex: Lexicon) -> Speaker | None:
     who = " ".join(who.split()).rstrip(".")
     bracketed = re.match(r"^(?P<name>[^(]+?)\s*\((?P<role>[^)]+)\)$", who)
     name, role = (bracketed.group("name"), bracketed.group("role")) if bracketed else who.partition(",")[::2]
+    if not any(lex.is_title(word) or word in lex.institutions for word in normalise(role).split()):
+        role = ""  # "— Donald Trump, on Truth Social" says where, not who
     tokens = tokenize(name.strip())
     phrase = PhraseReader(tokens, lex).noun_phrase(0, len(tokens))
     if phrase is None:

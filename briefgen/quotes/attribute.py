@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 
 from briefgen.lexicon import Lexicon
-from briefgen.quotes.phrases import RELATIVES, PhraseReader, Speaker
+from briefgen.quotes.phrases import RELATIVES, PhraseReader, Speaker, Vocabulary
 from briefgen.quotes.tokens import Token, sentences, tokenize
 
 MAX_EMBEDDED_WORDS = 3  # a quoted phrase this short inside a sentence is a scare quote or a name
@@ -31,6 +31,7 @@ MAX_ATTRIBUTION_SENTENCE = 8  # tokens: "Smith asked on Monday."
 MAX_CLAUSE = 16  # tokens in a clause between commas after a speaker
 _INTRODUCERS = frozenset(":,—–-(")
 _NUMBERS = re.compile(r"[\d\s.,:%$€£+\-–/]+")
+INDIRECT = frozenset("a à al ao aos à all alla agli ai to au aux".split())  # "told Reuters", "dijo a EFE"
 _IMPLICIT = Speaker("", kind="pronoun")  # "«…», ha spiegato." — the subject is in the verb
 
 
@@ -49,11 +50,11 @@ class Found:
 class Attributor:
     """Attribution in one paragraph's tokens."""
 
-    def __init__(self, text: str, lex: Lexicon):
+    def __init__(self, text: str, lex: Lexicon, vocabulary: Vocabulary | None = None):
         self.tokens = tokenize(text)
         self.sentences = sentences(self.tokens)
         self.lex = lex
-        self.reader = PhraseReader(self.tokens, lex)
+        self.reader = PhraseReader(self.tokens, lex, frozenset(first for first, _ in self.sentences), vocabulary)
 
     def quotations(self, continuing: Speaker | None = None) -> list[tuple[Token, Speaker]]:
         """Every quotation with its speaker; ``continuing`` is the speaker of the quotation just before this
@@ -70,6 +71,31 @@ class Attributor:
                 if speaker is not None:
                     found.append((self.tokens[index], speaker))
                 last = speaker
+        return found
+
+    def is_bare_quotation(self) -> bool:
+        """The paragraph is one quotation and nothing else (an interview's answer)."""
+        quotes = [token for token in self.tokens if token.kind == "quote"]
+        return len(quotes) == 1 and all(token.kind != "word" for token in self.tokens)
+
+    def introductions(self) -> list[tuple[int, Speaker]]:
+        """People introduced with a role ("the head of X, Jane Doe, said…") and unnamed sources introduced with
+        an indefinite article ("A European diplomat, who…"), with where they are: what later quotations
+        without a role, or with only "the diplomat", are resolved with."""
+        found = []
+        for first, end in self.sentences:
+            starts = {first} | {p + 1 for p in range(first, end) if self.tokens[p].is_punct(",")}
+            starts |= {self.reader.verb_at(p, end) for p in range(first, end) if self.reader.verb_at(p, end) > p}
+            starts |= {self.reader.phrase_at(p, end, self.lex.according_to) for p in range(first, end)}
+            for start in sorted(starts):
+                if start >= end or self.tokens[start].kind != "word":
+                    continue
+                phrase = self.reader.noun_phrase(start, end)
+                if phrase is None:
+                    continue
+                speaker = phrase.speaker
+                if (speaker.kind == "person" and speaker.role) or speaker.kind == "unnamed":
+                    found.append((self.tokens[start].start, speaker))
         return found
 
     # ---- is it a quotation? ----------------------------------------------------------------------------
@@ -108,6 +134,7 @@ class Attributor:
         if verb > position:
             if self.tokens[verb - 1].norm in self.lex.reported_speech:
                 return None
+            verb = self._past_indirect_object(verb, end)
             phrase = self.reader.noun_phrase(verb, end)
             if phrase is not None:
                 return phrase.speaker
@@ -121,6 +148,16 @@ class Attributor:
         if phrase is not None and self.verb_end(self._skip_gap(phrase.end, end), end) > phrase.end:
             return phrase.speaker
         return None
+
+    def _past_indirect_object(self, position: int, end: int) -> int:
+        """"dijo a EFE un diplomático", "ha detto all'ANSA il ministro": the speaker comes after who was told."""
+        token = self.reader.word(position, end)
+        if token is None or token.norm not in INDIRECT:
+            return position
+        run_end = self.reader.capitalised_run(position + 1, end)
+        if run_end > position + 1 and self.reader.noun_phrase(run_end, end) is not None:
+            return run_end
+        return position
 
     def _inverted_pronoun(self, position: int) -> Speaker | None:
         """French inversion glued into one token: "a-t-il", "estime-t-elle", "dit-il"."""
@@ -200,19 +237,21 @@ class Attributor:
         return [first] + [p + 1 for p in range(first, stop) if self.tokens[p].is_punct(",")]
 
     def subject_before(self, verb: int, first: int) -> Speaker | None:
-        """The longest noun phrase that ends at the verb (or its auxiliary, or an adverb before it)."""
+        """The longest noun phrase that ends at the verb, or at what may stand between them: an auxiliary, an
+        adverb or two, a comma ("Giorgio Rossi, ha dichiarato"), a clause ("who asked not to be named")."""
         ends = {verb}
         position = verb
-        for _ in range(2):
-            if position > first and self.tokens[position - 1].kind == "word" and not self.tokens[position - 1].cap \
-                    and not self.lex.is_title(self.tokens[position - 1].norm):
+        while position > first and len(ends) < 4:
+            before = self.tokens[position - 1]
+            if before.is_punct(",") or (before.kind == "word" and not before.cap and before.norm not in self.lex.pronouns
+                                        and not self.lex.is_title(before.norm)):
                 position -= 1
                 ends.add(position)
+            else:
+                break
         for start in range(first, verb):
             phrase = self.reader.noun_phrase(start, verb)
-            if phrase is None:
-                continue
-            if phrase.end in ends or self._skip_gap(phrase.end, verb + 1) in ends:
+            if phrase is not None and (phrase.end in ends or self._skip_gap(phrase.end, verb + 1) in ends):
                 return phrase.speaker
         return None
 

@@ -16,8 +16,10 @@ from briefgen.quotes.tokens import Token
 
 PARTICLES = frozenset("de da del dos das do van von der den ter bin ben al el la le di du della dalla dei degli "
                       "y e zu vom".split())
-CONNECTORS = frozenset("of for at in de da do das dos del des du di della dello degli dei delle d "
-                       "von vom der am im zum zur beim".split())
+GENITIVES = frozenset("of de da do das dos del des du di della dello degli dei delle d von vom der".split())
+CONNECTORS = GENITIVES | frozenset("for at in on para pour per für en em no na nos nas ao aos à au aux al nel nella "
+                                   "nei sul sulla dans auprès ante sobre presso bei beim am im zum zur".split())
+CLITICS = frozenset("me te se nos os le les lo mi ti ci vi gli lhe lhes mir ihm uns".split())
 RELATIVES = frozenset("who which whom que qui quien quienes cui che der die welche welcher".split())
 TIME_WORDS = frozenset("""
 monday tuesday wednesday thursday friday saturday sunday today yesterday tonight weekend week morning evening
@@ -27,6 +29,11 @@ sonntag heute gestern lunedi martedi mercoledi giovedi venerdi domenica oggi ier
 interview comunicado nota communique conferencia entrevista pressekonferenza mitteilung erklarung dichiarazione
 """.split())
 MAX_APPOSITIVE = 16
+# a job right before a name, when no title word is known: "forecaster Jane Roe", "analista", "Ökonomin"
+AGENT_ENDINGS = ("er", "or", "ist", "ian", "eur", "euse", "ista", "ero", "era", "ador", "adora", "ologe", "ologin")
+MAX_COMPLEMENT = 12  # words of a title's complement: "head of the basin's joint disease-surveillance unit"
+MAX_DESCRIPTORS = 3  # words before a title: "senior European"
+MAX_ADJECTIVES = 2  # after it: "diplomata europeu"
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,17 +45,32 @@ class Speaker:
 
 
 @dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """How an article writes its words: capitalised in mid-sentence (names), or in lower case."""
+
+    names: frozenset[str]
+    lower: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
 class Phrase:
     speaker: Speaker
     end: int  # index after the phrase
 
 
 class PhraseReader:
-    """Reads noun phrases in one paragraph's tokens with one lexicon."""
+    """Reads noun phrases in one paragraph's tokens with one lexicon.
 
-    def __init__(self, tokens: list[Token], lex: Lexicon):
+    ``starts`` are the token indices that begin a sentence. A capitalised word that begins a sentence is taken
+    for a name when the article capitalises it in mid-sentence too, or another name word follows; not when the
+    article writes it in lower case elsewhere, or it is an English participle ("Speaking to reporters, …")."""
+
+    def __init__(self, tokens: list[Token], lex: Lexicon, starts: frozenset[int] = frozenset(),
+                 vocabulary: Vocabulary | None = None):
         self.tokens = tokens
         self.lex = lex
+        self.starts = starts
+        self.vocabulary = vocabulary
 
     # ---- single tokens ---------------------------------------------------------------------------------
 
@@ -70,10 +92,28 @@ class PhraseReader:
                 return index + length
         return index
 
+    def verb_at(self, index: int, end: int) -> int:
+        """The index after a speech verb at ``index`` ("said", "fait savoir", "disse-me"), else ``index``."""
+        after = self.phrase_at(index, end, self.lex.speech_verbs)
+        if after > index:
+            return after
+        token = self.word(index, end)
+        parts = token.norm.split() if token is not None else []
+        if len(parts) > 1 and parts[0] in self.lex.speech_verbs and parts[-1] not in self.lex.pronouns:
+            return index + 1  # a verb with a clitic: "disse-me", "dijo-le"
+        return index
+
     def is_name_word(self, index: int, end: int) -> bool:
         token = self.word(index, end)
-        return token is not None and token.cap and token.norm not in self.lex.not_names \
-            and token.norm not in self.lex.speech_verbs
+        if token is None or not token.cap or token.norm in self.lex.not_names or token.norm in self.lex.speech_verbs \
+                or token.norm in self.lex.months or token.norm in TIME_WORDS:
+            return False
+        if index in self.starts and self.vocabulary is not None and token.norm not in self.vocabulary.names:
+            following = self.word(index + 1, end)
+            if following is not None and following.cap and following.norm not in self.lex.not_names:
+                return True
+            return token.norm not in self.vocabulary.lower and not token.norm.endswith("ing")
+        return True
 
     def is_time(self, index: int, end: int) -> bool:
         token = self.word(index, end)
@@ -82,17 +122,26 @@ class PhraseReader:
 
     # ---- capitalised runs --------------------------------------------------------------------------------
 
-    def capitalised_run(self, index: int, end: int) -> int:
-        """The index after a run of capitalised words joined by name particles ("Luiz Inácio da Silva")."""
+    def capitalised_run(self, index: int, end: int, leading_particle: bool = False) -> int:
+        """The index after a run of capitalised words joined by name particles ("Pieter van den Berg"), or
+        by a possessive apostrophe ("Manufacturers' Association")."""
         position = index
         while position < end:
             if self.is_name_word(position, end):
                 position += 1
-            elif (self.word(position, end) is not None and self.tokens[position].norm in PARTICLES
-                  and position > index and self.is_name_word(position + 1, end)):
+                continue
+            particles = position
+            while self.word(particles, end) is not None and self.tokens[particles].norm in PARTICLES \
+                    and particles - position < 3:
+                particles += 1
+            if particles > position and (position > index or leading_particle) and self.is_name_word(particles, end):
+                position = particles
+                continue
+            if position > index and self.tokens[position].is_punct("'", "’") and \
+                    self.tokens[position].start == self.tokens[position - 1].end and self.is_name_word(position + 1, end):
                 position += 1
-            else:
-                break
+                continue
+            break
         return position
 
     def split_run(self, start: int, stop: int) -> tuple[int, bool]:
@@ -121,99 +170,168 @@ class PhraseReader:
 
     def noun_phrase(self, index: int, end: int) -> Phrase | None:
         """The speaker named by the phrase starting at ``index`` (not reading past ``end``), or None."""
-        position = index
-        determiner = self.phrase_at(position, end, self.lex.determiners)
-        definite = determiner > position
-        position = determiner
+        position = self.phrase_at(index, end, self.lex.determiners)
+        definite = position > index
         token = self.word(position, end)
         if token is None:
             return None
         if not definite and token.norm in self.lex.pronouns:
             return Phrase(Speaker(token.text, kind="pronoun", group=self.lex.pronouns[token.norm] == "group"),
                           position + 1)
+        if not definite and token.norm in PARTICLES and self._opens_clause(position) \
+                and self.capitalised_run(position, end, True) > position + 1:
+            return self._name(position, end, position, position)  # "van Houten said", "de Groot"
         role_start = position
         titled = institution = False
+        complement = adjectives = 0  # words after a connector inside a title; adjectives after the title
         while position < end:
             token = self.tokens[position]
-            if token.kind == "punct":
-                if token.text == "," and titled and position + 1 < end and self.is_name_word(position + 1, end):
-                    name = self._name(position + 1, end, role_start, position)
+            if token.kind != "word":
+                if token.is_punct(",") and (titled or institution) and self.is_name_word(position + 1, end):
+                    name = self._name(position + 1, end, role_start, position)  # "the head of X, Jane Doe"
                     if name is not None:
                         return name
+                if complement and token.is_punct("'", "’"):
+                    position += 1
+                    continue
                 break
-            if token.kind != "word" or token.norm in self.lex.speech_verbs or token.norm in self.lex.reported_speech:
+            norm = token.norm
+            if self.verb_at(position, end) > position or norm in RELATIVES or norm in self.lex.reported_speech:
                 break
-            if self.phrase_at(position, end, self.lex.auxiliaries) > position and position > role_start:
+            if position > role_start and self.phrase_at(position, end, self.lex.auxiliaries) > position:
                 break
+            if complement:
+                if complement > MAX_COMPLEMENT or self.is_time(position, end) or (
+                        norm in CONNECTORS and (self.is_time(position + 1, end) or self.is_time(position + 2, end))):
+                    break
+                if self.is_name_word(position, end):
+                    run_end = self.capitalised_run(position, end)
+                    more = self.word(run_end, end) is not None and self.tokens[run_end].norm in CONNECTORS
+                    if not self._comma_name_follows(run_end, end) and not more:
+                        name_start = self._portfolio_end(position, run_end)
+                        if self._names_person(name_start, run_end):
+                            return self._name(name_start, end, role_start, name_start)
+                    complement += run_end - position
+                    position = run_end
+                    continue
+                complement += 1
+                position += 1
+                continue
             if self.is_name_word(position, end):
                 run_end = self.capitalised_run(position, end)
                 name_start, names_institution = self.split_run(position, run_end)
                 following = self.word(run_end, end)
-                modifies = following is not None and not following.cap and (
-                    self.lex.is_title(following.norm) or following.norm in self.lex.institutions)
-                if modifies or (titled and self.tokens[position - 1].norm in CONNECTORS and run_end - name_start < 2):
-                    position = run_end  # "European diplomat", "Venezuela's government", "minister of Health"
+                if following is not None and not following.cap and (
+                        self.lex.is_title(following.norm) or following.norm in self.lex.institutions):
+                    position = run_end  # "European diplomat", "Venezuela's government", "Trump adviser"
                     continue
-                if titled and self.tokens[position - 1].norm in CONNECTORS:
-                    name_start = self._after_portfolio(position, run_end)
-                if names_institution and not (titled and name_start > position):
-                    return Phrase(Speaker(self.text(role_start, run_end), kind="institution"), run_end)
-                if name_start < run_end and (not definite or name_start > role_start or titled):
-                    return self._name(name_start, end, role_start, name_start)
-                if name_start == run_end:
+                if names_institution and not (titled and name_start > position and not definite):
+                    return self._institution(role_start, run_end, end)
+                if name_start == run_end:  # capitalised titles only: "Foreign Minister", "Bürgermeister"
                     titled = True
                     position = run_end
                     continue
-                if definite:  # "the Kremlin", "o Itamaraty", "la Casa Blanca"
-                    return Phrase(Speaker(self.text(role_start, run_end), kind="institution"), run_end)
+                if definite and name_start == role_start and not titled:
+                    return self._institution(role_start, run_end, end)  # "the Kremlin", "o Itamaraty"
+                if position > role_start and not titled and name_start == position \
+                        and not self.tokens[position - 1].norm.endswith(AGENT_ENDINGS):
+                    return None  # "reporters aboard Air Force One": words before a name that make no title
                 return self._name(name_start, end, role_start, name_start)
-            norm = token.norm
             if self.lex.is_title(norm):
                 titled = True
+                position += 1
             elif self.phrase_at(position, end, self.lex.institutions) > position:
                 institution = True
                 position = self.phrase_at(position, end, self.lex.institutions)
-                continue
-            elif norm in CONNECTORS or norm in self.lex.determiners:
-                if not (titled or institution) or self.is_time(position + 1, end) or \
-                        self.is_time(position + 2, end) or norm in self.lex.pronouns:
+            elif norm in CONNECTORS:
+                if not (titled or institution) or self.is_time(position + 1, end) or self.is_time(position + 2, end):
                     break
-            elif norm in RELATIVES or norm in self.lex.not_names:
+                complement = 1
+                position += 1
+            elif norm in self.lex.not_names or norm in self.lex.determiners or norm in CLITICS:
                 break
             elif not (titled or institution):
-                if position - role_start >= 3:  # descriptors before a title: "senior", "top"
+                if position - role_start >= MAX_DESCRIPTORS:  # descriptors before a title: "senior", "top"
                     return None
-            elif not self._adjective_ends_phrase(position, end):
-                break
-            position += 1
+                position += 1
+            else:
+                adjectives += 1  # "diplomata europeu", "líder oposicionista", "une source diplomatique"
+                if adjectives > MAX_ADJECTIVES:
+                    break
+                position += 1
         if not (titled or institution):
             return None
         while position > role_start and self.tokens[position - 1].norm in CONNECTORS | self.lex.determiners:
             position -= 1
         description = self.text(role_start, position)
         if titled:
-            return Phrase(Speaker(description, kind="title" if definite and not institution else "unnamed"),
-                          position)
+            kind = "title" if definite else "unnamed"
+            return Phrase(Speaker(description, kind=kind), position)
         return Phrase(Speaker(description, kind="institution"), position)
 
-    def _after_portfolio(self, start: int, stop: int) -> int:
-        """Inside "ministro da Fazenda Fulano de Tal", where the name starts: the portfolio takes capitalised
-        words while two are left for the name."""
-        capitals = [p for p in range(start, stop) if self.tokens[p].cap]
-        return capitals[-2] if len(capitals) >= 3 else (capitals[1] if len(capitals) == 2 else stop)
-
-    def _adjective_ends_phrase(self, index: int, end: int) -> bool:
-        """A lowercase word after a title is the phrase's adjective ("diplomata europeu", "source
-        diplomatique") only when the phrase ends right after it."""
-        following = index + 1
-        if following >= end:
+    def _opens_clause(self, index: int) -> bool:
+        if index in self.starts or index == 0:
             return True
-        token = self.tokens[following]
-        return token.kind != "word" or token.norm in self.lex.speech_verbs or \
-            self.phrase_at(following, end, self.lex.auxiliaries) > following
+        before = self.tokens[index - 1]
+        return before.kind != "word" or self.verb_at(index - 1, index) == index
+
+    def _institution(self, start: int, run_end: int, end: int) -> Phrase:
+        """An institution's name, with its adjectives and complement: "Department of Agriculture",
+        "Commission européenne", "Institut national de météorologie"."""
+        stop = run_end
+        for _ in range(MAX_ADJECTIVES):
+            token = self.word(stop, end)
+            if token is None or token.cap or not self._plain_word(token.norm) or self.verb_at(stop, end) > stop:
+                break
+            stop += 1
+        if self.word(stop, end) is not None and self.tokens[stop].norm in GENITIVES:
+            following = stop + 1
+            while self.word(following, end) is not None and self.tokens[following].norm in self.lex.determiners:
+                following += 1
+            complement_end = self.capitalised_run(following, end)
+            if complement_end == following and self.word(following, end) is not None \
+                    and self._plain_word(self.tokens[following].norm) and self.verb_at(following, end) == following:
+                complement_end = following + 1
+            if complement_end > following:
+                stop = complement_end
+        return Phrase(Speaker(self.text(start, stop), kind="institution"), stop)
+
+    def _plain_word(self, norm: str) -> bool:
+        """A content word: not a function word, a verb's auxiliary, a clitic or a connector."""
+        return not (norm in self.lex.not_names or norm in self.lex.determiners or norm in CONNECTORS
+                    or norm in CLITICS or norm in self.lex.auxiliaries or norm in self.lex.reported_speech
+                    or norm in RELATIVES or norm in TIME_WORDS)
+
+    def _comma_name_follows(self, position: int, end: int) -> bool:
+        return position + 1 < end and self.tokens[position].is_punct(",") and self.is_name_word(position + 1, end)
+
+    def _portfolio_end(self, start: int, stop: int) -> int:
+        """In "ministro de Minas e Energia Rodrigo Pessoa", where the portfolio ends and the name begins."""
+        position = start
+        while position < stop:
+            norm = self.tokens[position].norm
+            if norm in self.lex.institutions and position + 2 < stop and self.tokens[position + 1].norm in PARTICLES:
+                position += 3  # "Banco de México", "Ministerio de Salud"
+            elif norm in self.lex.portfolios or norm in self.lex.institutions or (
+                    norm in PARTICLES and position > start):
+                position += 1
+            else:
+                break
+        while position > start and self.tokens[position - 1].norm in PARTICLES:
+            position -= 1
+        capitals_after = sum(1 for p in range(position + 2, stop) if self.tokens[p].cap)
+        if position > start and position + 1 < stop and self.tokens[position].norm in PARTICLES and capitals_after >= 2:
+            position += 2  # the portfolio's country: "ministro de Salud de Honduras José Reyes"
+        return position
+
+    def _names_person(self, start: int, stop: int) -> bool:
+        """Two or more capitalised words, none a title or an institution: a person's name."""
+        capitals = [p for p in range(start, stop) if self.tokens[p].cap]
+        return len(capitals) >= 2 and not any(
+            self.lex.is_title(self.tokens[p].norm) or self.tokens[p].norm in self.lex.institutions for p in capitals)
 
     def _name(self, name_start: int, end: int, role_start: int, role_end: int) -> Phrase | None:
-        name_end = self.capitalised_run(name_start, end)
+        name_end = self.capitalised_run(name_start, end, leading_particle=True)
         if name_end == name_start:
             return None
         role = self.text(role_start, role_end)
@@ -226,12 +344,13 @@ class PhraseReader:
 
     def appositive(self, index: int, end: int) -> tuple[str, int] | None:
         """", an economist at the Bank of Lisbon," after a name: the role, and the index after it. An
-        appositive without a title word (", 45,", ", who asked not to be named,") is skipped with no role."""
+        appositive without a title word (", 45,", ", who asked not to be named,") is skipped with no role;
+        one that names another person (", Finance Minister Lars de Groot said") is not an appositive."""
         if not (index < end and self.tokens[index].is_punct(",")):
             return None
         stop = index + 1
         while stop < end and stop - index <= MAX_APPOSITIVE and not self.tokens[stop].is_punct(",", ";", ":", ".") \
-                and self.tokens[stop].kind != "quote" and self.tokens[stop].norm not in self.lex.speech_verbs:
+                and self.tokens[stop].kind != "quote" and self.verb_at(stop, end) == stop:
             stop += 1
         if stop == index + 1 or stop - index > MAX_APPOSITIVE:
             return None
@@ -239,7 +358,22 @@ class PhraseReader:
         words = [self.tokens[p].norm for p in range(start, stop)]
         if not words or words[0] in RELATIVES:
             return ("", stop + 1) if stop < end and self.tokens[stop].is_punct(",") else None
-        if not any(self.lex.is_title(word) for word in words):
+        if not any(self.lex.is_title(word) for word in words) or self._ends_with_person(start, stop):
             return None
         closing = stop + 1 if stop < end and self.tokens[stop].is_punct(",") else stop
         return self.text(start, stop), closing
+
+    def _ends_with_person(self, start: int, stop: int) -> bool:
+        """Whether a would-be appositive ends with a title glued to a name: another person."""
+        position = start
+        while position < stop:
+            if self.is_name_word(position, stop):
+                run_end = self.capitalised_run(position, stop)
+                name_start, institution = self.split_run(position, run_end)
+                titled = name_start > position or (position > start and self.lex.is_title(self.tokens[position - 1].norm))
+                if run_end == stop and titled and not institution and self._names_person(name_start, run_end):
+                    return True
+                position = run_end
+            else:
+                position += 1
+        return False

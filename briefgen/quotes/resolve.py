@@ -4,7 +4,8 @@ person they point back to, and a role remembered from where a person was introdu
 - **Names**: a speaker becomes the fullest known name ending with its words — the front matter's actors, every
   named speaker, and every capitalised run of two or more words in the article ("Petro" → "Gustavo Petro").
 - **Pronouns** (and a verb with no subject, "«…», ha spiegato."): the nearest sentence before the quotation that
-  mentions a named speaker of the article decides. One person mentioned there is the speaker. When it mentions
+  mentions a person of the article decides — people read as speakers or introduced with a role (and the actors)
+  first, other capitalised names of the text only when none of those is mentioned. One person mentioned there is the speaker. When it mentions
   two or more, the speaker of the previous quotation wins if among them, else the first one mentioned (the
   sentence's subject, in the languages read here). With no mention in the three blocks before, the previous
   quotation's speaker, if any. A plural pronoun ("they") goes to the previous institution or unnamed source.
@@ -27,7 +28,7 @@ LOOK_BACK_BLOCKS = 3
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-ſ"
 _NAME_WORD = rf"[{_UPPER}][\w'’.\-]*"
 _PARTICLE = "(?:" + "|".join(sorted(PARTICLES)) + ")"
-_FULL_NAME = re.compile(rf"{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD})+")
+_FULL_NAME = re.compile(rf"{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+){{0,3}}{_NAME_WORD})+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,23 +41,28 @@ class Resolved:
     line: int
 
 
-def resolve(found: Sequence[Found], blocks: Sequence[TextBlock], actors: Iterable[str], lex: Lexicon) -> list[Resolved]:
+def resolve(found: Sequence[Found], introduced: Sequence[Found], blocks: Sequence[TextBlock],
+            actors: Iterable[str], lex: Lexicon) -> list[Resolved]:
     known = known_names(blocks, actors, lex)
-    names = NameIndex(known)
+    trusted = [*actors, *(item.speaker.name for item in [*found, *introduced] if item.speaker.kind == "person")]
+    names = NameIndex(trusted, known)
     people = [_as_written(item.speaker, names) for item in found]
-    persons = {who[0]: who for who in people if who[2] == "person"}
-    for name in known:
-        persons.setdefault(names.resolve(name), (names.resolve(name), "", "person"))
+    introductions = [(item, _as_written(item.speaker, names)) for item in introduced]
+    persons = {names.resolve(name): (names.resolve(name), "", "person") for name in trusted}
+    persons.update({who[0]: who for who in people if who[2] == "person"})
+    in_text = {names.resolve(name): (names.resolve(name), "", "person") for name in known}
+    roles = _first_roles(people, [who for _, who in introductions], blocks, names, lex)
     resolved: list[tuple[str, str, str] | None] = []
     for position, item in enumerate(found):
         speaker = item.speaker
         if speaker.kind == "pronoun":
-            resolved.append(_antecedent(position, found, persons, resolved, blocks))
+            resolved.append(_antecedent(position, found, (persons, in_text), resolved, blocks))
+        elif speaker.kind == "interviewee":
+            resolved.append(_interviewee(persons, resolved, blocks) or _interviewee(in_text, resolved, blocks))
         elif speaker.kind == "title":
-            resolved.append(_by_title(speaker, people))
+            resolved.append(_by_title(item, people, introductions, roles))
         else:
             resolved.append(people[position])
-    roles = _first_roles(people, blocks, names, lex)
     result = []
     for item, who in zip(found, resolved):
         if who is None or not who[0]:
@@ -75,22 +81,23 @@ def _as_written(speaker: Speaker, names: NameIndex) -> tuple[str, str, str]:
     return speaker.name, speaker.role, speaker.kind
 
 
-def _antecedent(position: int, found: Sequence[Found], persons: dict, resolved: list,
+def _antecedent(position: int, found: Sequence[Found], tiers: tuple[dict, ...], resolved: list,
                 blocks: Sequence[TextBlock]) -> tuple[str, str, str] | None:
     item = found[position]
     previous = next((resolved[p] for p in range(position - 1, -1, -1) if resolved[p] is not None), None)
     if item.speaker.group:
         return previous if previous is not None and previous[2] != "person" else None
-    candidates = dict(persons)
-    if previous is not None and previous[2] == "person":
-        candidates.setdefault(previous[0], previous)
-    for text in _texts_before(item, blocks):
-        mentioned = _mentions(text, candidates)
-        if not mentioned:
-            continue
-        if previous is not None and previous[0] in mentioned:
-            return previous
-        return candidates[mentioned[0]]
+    for tier in tiers:
+        candidates = dict(tier)
+        if previous is not None and previous[2] == "person":
+            candidates.setdefault(previous[0], previous)
+        for text in _texts_before(item, blocks):
+            mentioned = _mentions(text, candidates)
+            if not mentioned:
+                continue
+            if previous is not None and previous[0] in mentioned:
+                return previous
+            return candidates[mentioned[0]]
     return previous if previous is not None and previous[2] == "person" else None
 
 
@@ -112,20 +119,38 @@ def _mentions(text: str, candidates: dict) -> list[str]:
     return [name for _, name in sorted(positions)]
 
 
-def _by_title(speaker: Speaker, people: list) -> tuple[str, str, str]:
-    """"the mayor" is the one person of the article whose role has the word "mayor"."""
-    words = set(normalise(speaker.name).split())
-    matches = {who[0]: who for who in people
-               if who[2] == "person" and who[1] and words <= set(normalise(who[1]).split())}
+def _interviewee(persons: dict, resolved: list, blocks: Sequence[TextBlock]) -> tuple[str, str, str] | None:
+    """An interview's answer is the words of the first person the article names."""
+    for block in blocks:
+        mentioned = _mentions(block.text, persons)
+        if mentioned:
+            return persons[mentioned[0]]
+    return None
+
+
+def _by_title(item: Found, people: list, introductions: list, roles: dict[str, str]) -> tuple[str, str, str]:
+    """"the mayor" is the one person whose role has the word "mayor", else the unnamed source introduced
+    before it with that word ("A European diplomat … the diplomat said")."""
+    words = set(normalise(item.speaker.name).split())
+    matches = {name for name, role in roles.items() if words <= set(normalise(role).split())}
     if len(matches) == 1:
-        return next(iter(matches.values()))
-    return speaker.name, "", "unnamed"
+        name = matches.pop()
+        return name, roles[name], "person"
+    earlier = [who for source, who in introductions if who[2] == "unnamed"
+               and (source.block, source.offset) < (item.block, item.offset)]
+    earlier += [who for who in people if who[2] == "unnamed"]
+    for who in reversed(earlier):
+        if words <= set(normalise(who[0]).split()):
+            return who
+    return item.speaker.name, "", "unnamed"
 
 
-def _first_roles(people: list, blocks: Sequence[TextBlock], names: NameIndex, lex: Lexicon) -> dict[str, str]:
-    """Each person's first role: from the quotations, then from a title before the name in the text."""
+def _first_roles(people: list, introduced: list, blocks: Sequence[TextBlock], names: NameIndex,
+                 lex: Lexicon) -> dict[str, str]:
+    """Each person's first role: from the quotations, then where the text introduces them, then from a title
+    before the name."""
     roles: dict[str, str] = {}
-    for name, role, kind in people:
+    for name, role, kind in [*people, *introduced]:
         if kind == "person" and role:
             roles.setdefault(name, role)
     for block in blocks:
@@ -137,11 +162,13 @@ def _first_roles(people: list, blocks: Sequence[TextBlock], names: NameIndex, le
 
 
 def split_title(run: str, lex: Lexicon) -> tuple[str, str]:
-    """"Colombian President Gustavo Petro" → ("Colombian President", "Gustavo Petro")."""
+    """"Colombian President Gustavo Petro" → ("Colombian President", "Gustavo Petro"); a portfolio or an
+    institution is part of the title: "Minas e Energia Rodrigo Pessoa" → ("Minas e Energia", "Rodrigo Pessoa")."""
     words = run.split()
     last_title = -1
     for index, word in enumerate(words[:-1]):
-        if lex.is_title(normalise(word)):
+        norm = normalise(word)
+        if lex.is_title(norm) or norm in lex.portfolios or norm in lex.institutions:
             last_title = index
     if last_title < 0:
         return "", run.strip()
@@ -164,20 +191,29 @@ def known_names(blocks: Sequence[TextBlock], actors: Iterable[str], lex: Lexicon
 
 class NameIndex:
     """Known names by their last word, each normalised once: a long article has thousands of names and
-    hundreds of quotes, and comparing each quote with each name would take minutes."""
+    hundreds of quotes, and comparing each quote with each name would take minutes. Names read as speakers
+    (and the actors) are trusted before capitalised runs found in the text."""
 
-    def __init__(self, names: Iterable[str]):
-        self.by_last_word: dict[str, list[tuple[list[str], str]]] = {}
+    def __init__(self, trusted: Iterable[str], found: Iterable[str] = ()):
+        self.tiers = [self._by_last_word(trusted), self._by_last_word(found)]
+
+    @staticmethod
+    def _by_last_word(names: Iterable[str]) -> dict[str, list[tuple[list[str], str]]]:
+        index: dict[str, list[tuple[list[str], str]]] = {}
         for name in dict.fromkeys(names):
             words = normalise(name).split()
             if words:
-                self.by_last_word.setdefault(words[-1], []).append((words, name))
+                index.setdefault(words[-1], []).append((words, name))
+        return index
 
     def resolve(self, speaker: str) -> str:
         """The fullest known name that ends with ``speaker``'s words (or equals it); ``speaker`` otherwise."""
         wanted = normalise(speaker).split()
-        best, best_length = speaker, len(wanted)
-        for words, name in self.by_last_word.get(wanted[-1], []) if wanted else ():
-            if len(words) > best_length and words[-len(wanted):] == wanted:
-                best, best_length = name, len(words)
-        return best
+        for tier in self.tiers:
+            best, best_length = speaker, len(wanted)
+            for words, name in tier.get(wanted[-1], []) if wanted else ():
+                if len(words) > best_length and words[-len(wanted):] == wanted:
+                    best, best_length = name, len(words)
+            if best_length > len(wanted):
+                return best
+        return speaker
