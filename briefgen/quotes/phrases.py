@@ -105,9 +105,11 @@ class PhraseReader:
 
     def is_name_word(self, index: int, end: int) -> bool:
         token = self.word(index, end)
-        if token is None or not token.cap or token.norm in self.lex.not_names or token.norm in self.lex.speech_verbs \
-                or token.norm in self.lex.months or token.norm in TIME_WORDS:
+        if token is None or not token.cap or token.norm in self.lex.not_names or token.norm in self.lex.speech_verbs:
             return False
+        if token.norm in self.lex.months or token.norm in TIME_WORDS:  # "in September", unless "Marco Bianchi"
+            following = self.word(index + 1, end)
+            return following is not None and following.cap and following.norm not in self.lex.not_names
         if index in self.starts and self.vocabulary is not None and token.norm not in self.vocabulary.names:
             following = self.word(index + 1, end)
             if following is not None and following.cap and following.norm not in self.lex.not_names:
