@@ -174,15 +174,11 @@ class Attributor:
         """After a speech verb at ``position`` (with its auxiliary and one adverb: "has also said", "a
         notamment déclaré", "ha poi detto"); ``position`` when there is none."""
         start = self.reader.phrase_at(position, end, self.lex.auxiliaries)
-        verb = self.reader.phrase_at(start, end, self.lex.speech_verbs)
+        verb = self.reader.verb_at(start, end)
         if verb == start and start > position and start + 1 < end:
-            verb = self.reader.phrase_at(start + 1, end, self.lex.speech_verbs)
+            verb = self.reader.verb_at(start + 1, end)
             verb = verb if verb > start + 1 else start
-        if verb > start:
-            return verb
-        if start > position and self._inverted_pronoun(position) is None:
-            return position
-        return position
+        return verb if verb > start else position
 
     def _skip_gap(self, position: int, end: int) -> int:
         """Past what may stand between a speaker and the verb: a clause between commas (", who asked not to be
@@ -215,7 +211,7 @@ class Attributor:
         for verb in range(index - 1, first - 1, -1):
             if self.tokens[verb].kind != "word":
                 continue
-            verb_end = self.reader.phrase_at(verb, index, self.lex.speech_verbs)
+            verb_end = self.reader.verb_at(verb, index)
             if verb_end == verb:
                 continue
             subject = self.subject_before(verb, first)
