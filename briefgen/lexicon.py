@@ -22,6 +22,7 @@ from types import MappingProxyType
 import yaml
 
 from briefgen.model import SECTION_KINDS
+from briefgen.yamlsource import SafeLoader
 
 LANGUAGES_DIR = Path(__file__).parent / "languages"
 
@@ -60,7 +61,8 @@ class Lexicon:
 @functools.lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
     """The merged lexicon of every file in ``briefgen/languages/`` (read once per process)."""
-    files = [yaml.safe_load(path.read_text(encoding="utf-8")) for path in sorted(LANGUAGES_DIR.glob("*.yaml"))]
+    files = [yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)
+             for path in sorted(LANGUAGES_DIR.glob("*.yaml"))]
     return merge(files)
 
 

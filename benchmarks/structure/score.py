@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -54,10 +54,8 @@ class Tally:
     errors: list[tuple[str, str, str]] = field(default_factory=list)  # (kind of error, article, detail)
 
     def add(self, other: Tally) -> None:
-        for name in ("labelled", "found", "matched", "speaker", "role", "kind", "section", "headings",
-                     "headings_right", "dates", "dates_right", "traps", "traps_taken"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.errors.extend(other.errors)
+        for counter in fields(self):
+            setattr(self, counter.name, getattr(self, counter.name) + getattr(other, counter.name))
 
 
 def words(text: str) -> list[str]:
@@ -159,7 +157,8 @@ def table(tallies: dict[str, Tally]) -> str:
         recall = tally.matched / tally.labelled if tally.labelled else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
         rows.append(f"| {language} | {articles} | {tally.labelled} | {100 * precision:.1f} | {100 * recall:.1f} "
-                    f"| {100 * f1:.1f} | {percent(tally.speaker, tally.matched)} | {percent(tally.role, tally.matched)} "
+                    f"| {100 * f1:.1f} | {percent(tally.speaker, tally.matched)} "
+                    f"| {percent(tally.role, tally.matched)} "
                     f"| {percent(tally.kind, tally.matched)} | {percent(tally.section, tally.matched)} "
                     f"| {percent(tally.headings_right, tally.headings)} | {percent(tally.dates_right, tally.dates)} "
                     f"| {tally.traps_taken} of {tally.traps} |")

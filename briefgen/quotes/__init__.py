@@ -54,15 +54,15 @@ def find_quotes(blocks: Sequence[TextBlock], actors: Iterable[str] = ()) -> list
                 continue
         attributor = Attributor(block.text, lex, vocabulary)
         quotations = attributor.quotations(previous.speaker if previous else None)
-        if not quotations and attributor.is_bare_quotation() and index and blocks[index - 1].text.rstrip(" *_").endswith("?"):
+        after_question = index > 0 and blocks[index - 1].text.rstrip(" *_").endswith("?")
+        if not quotations and after_question and attributor.is_bare_quotation():
             token = next(t for t in attributor.tokens if t.kind == "quote")  # an interview's answer
             quotations = [(token, Speaker("", kind="interviewee"))]
         for token, speaker in quotations:
             found.append(Found(token.text, speaker, index, token.start, block.section, block.line))
         introduced.extend(Found("", speaker, index, offset, block.section, block.line)
                           for offset, speaker in attributor.introductions())
-    return [Quote(speaker=r.speaker, text=r.text, role=r.role, section=r.section, line=r.line, kind=r.kind)
-            for r in resolve(found, introduced, blocks, actors, lex)]
+    return resolve(found, introduced, blocks, actors, lex)
 
 
 _MID_SENTENCE = re.compile(r"(?<![.!?…\"“«„»:]\s)(?<=\s)([^\W\d_][\w'’\-]*)")

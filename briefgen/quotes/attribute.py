@@ -85,7 +85,7 @@ class Attributor:
         found = []
         for first, end in self.sentences:
             starts = {first} | {p + 1 for p in range(first, end) if self.tokens[p].is_punct(",")}
-            starts |= {self.reader.verb_at(p, end) for p in range(first, end) if self.reader.verb_at(p, end) > p}
+            starts |= {after for p in range(first, end) if (after := self.reader.verb_at(p, end)) > p}
             starts |= {self.reader.phrase_at(p, end, self.lex.according_to) for p in range(first, end)}
             for start in sorted(starts):
                 if start >= end or self.tokens[start].kind != "word":
@@ -239,8 +239,9 @@ class Attributor:
         position = verb
         while position > first and len(ends) < 4:
             before = self.tokens[position - 1]
-            if before.is_punct(",") or (before.kind == "word" and not before.cap and before.norm not in self.lex.pronouns
-                                        and not self.lex.is_title(before.norm)):
+            adverb = before.kind == "word" and not before.cap and before.norm not in self.lex.pronouns \
+                and not self.lex.is_title(before.norm)
+            if before.is_punct(",") or adverb:
                 position -= 1
                 ends.add(position)
             else:

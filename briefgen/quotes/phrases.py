@@ -139,8 +139,8 @@ class PhraseReader:
             if particles > position and (position > index or leading_particle) and self.is_name_word(particles, end):
                 position = particles
                 continue
-            if position > index and self.tokens[position].is_punct("'", "’") and \
-                    self.tokens[position].start == self.tokens[position - 1].end and self.is_name_word(position + 1, end):
+            glued = self.tokens[position].start == self.tokens[position - 1].end if position > index else False
+            if glued and self.tokens[position].is_punct("'", "’") and self.is_name_word(position + 1, end):
                 position += 1
                 continue
             break
@@ -372,7 +372,8 @@ class PhraseReader:
             if self.is_name_word(position, stop):
                 run_end = self.capitalised_run(position, stop)
                 name_start, institution = self.split_run(position, run_end)
-                titled = name_start > position or (position > start and self.lex.is_title(self.tokens[position - 1].norm))
+                titled = name_start > position or (
+                    position > start and self.lex.is_title(self.tokens[position - 1].norm))
                 if run_end == stop and titled and not institution and self._names_person(name_start, run_end):
                     return True
                 position = run_end

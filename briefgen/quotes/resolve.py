@@ -5,10 +5,11 @@ person they point back to, and a role remembered from where a person was introdu
   named speaker, and every capitalised run of two or more words in the article ("Petro" → "Gustavo Petro").
 - **Pronouns** (and a verb with no subject, "«…», ha spiegato."): the nearest sentence before the quotation that
   mentions a person of the article decides — people read as speakers or introduced with a role (and the actors)
-  first, other capitalised names of the text only when none of those is mentioned. One person mentioned there is the speaker. When it mentions
-  two or more, the speaker of the previous quotation wins if among them, else the first one mentioned (the
-  sentence's subject, in the languages read here). With no mention in the three blocks before, the previous
-  quotation's speaker, if any. A plural pronoun ("they") goes to the previous institution or unnamed source.
+  first, other capitalised names of the text only when none of those is mentioned. One person mentioned there
+  is the speaker. When it mentions two or more, the speaker of the previous quotation wins if among them, else
+  the first one mentioned (the sentence's subject, in the languages read here). With no mention in the three
+  blocks before, the previous quotation's speaker, if any. A plural pronoun ("they") goes to the previous
+  institution or unnamed source.
 - **"the mayor"**: the one person whose role has that title; otherwise it stays an unnamed source.
 - **Roles**: a quotation without one takes the first role the article gives that person.
 """
@@ -17,10 +18,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from briefgen.lexicon import Lexicon, normalise
-from briefgen.model import TextBlock
+from briefgen.model import Quote, TextBlock
 from briefgen.quotes.attribute import Found
 from briefgen.quotes.phrases import PARTICLES, Speaker
 
@@ -31,34 +31,25 @@ _PARTICLE = "(?:" + "|".join(sorted(PARTICLES)) + ")"
 _FULL_NAME = re.compile(rf"{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+){{0,3}}{_NAME_WORD})+")
 
 
-@dataclass(frozen=True, slots=True)
-class Resolved:
-    text: str
-    speaker: str
-    role: str
-    kind: str  # person | unnamed | institution
-    section: str
-    line: int
-
-
 def resolve(found: Sequence[Found], introduced: Sequence[Found], blocks: Sequence[TextBlock],
-            actors: Iterable[str], lex: Lexicon) -> list[Resolved]:
-    known = known_names(blocks, actors, lex)
+            actors: Sequence[str], lex: Lexicon) -> list[Quote]:
+    runs = _capitalised_runs(blocks, lex)
+    known = known_names(runs, actors, lex)
     trusted = [*actors, *(item.speaker.name for item in [*found, *introduced] if item.speaker.kind == "person")]
     names = NameIndex(trusted, known)
     people = [_as_written(item.speaker, names) for item in found]
     introductions = [(item, _as_written(item.speaker, names)) for item in introduced]
-    persons = {names.resolve(name): (names.resolve(name), "", "person") for name in trusted}
+    persons = _as_people(trusted, names)
     persons.update({who[0]: who for who in people if who[2] == "person"})
-    in_text = {names.resolve(name): (names.resolve(name), "", "person") for name in known}
-    roles = _first_roles(people, [who for _, who in introductions], blocks, names, lex)
+    in_text = _as_people(known, names)
+    roles = _first_roles(people, [who for _, who in introductions], runs, names)
     resolved: list[tuple[str, str, str] | None] = []
     for position, item in enumerate(found):
         speaker = item.speaker
         if speaker.kind == "pronoun":
             resolved.append(_antecedent(position, found, (persons, in_text), resolved, blocks))
         elif speaker.kind == "interviewee":
-            resolved.append(_interviewee(persons, resolved, blocks) or _interviewee(in_text, resolved, blocks))
+            resolved.append(_interviewee(persons, blocks) or _interviewee(in_text, blocks))
         elif speaker.kind == "title":
             resolved.append(_by_title(item, people, introductions, roles))
         else:
@@ -68,9 +59,14 @@ def resolve(found: Sequence[Found], introduced: Sequence[Found], blocks: Sequenc
         if who is None or not who[0]:
             continue
         name, role, kind = who
-        result.append(Resolved(item.text, name, role or (roles.get(name, "") if kind == "person" else ""), kind,
-                               item.section, item.line))
+        remembered = roles.get(name, "") if kind == "person" else ""
+        result.append(Quote(speaker=name, text=item.text, role=role or remembered, section=item.section,
+                            line=item.line, kind=kind))
     return result
+
+
+def _as_people(names: Iterable[str], index: NameIndex) -> dict[str, tuple[str, str, str]]:
+    return {full: (full, "", "person") for full in map(index.resolve, names)}
 
 
 def _as_written(speaker: Speaker, names: NameIndex) -> tuple[str, str, str]:
@@ -119,7 +115,7 @@ def _mentions(text: str, candidates: dict) -> list[str]:
     return [name for _, name in sorted(positions)]
 
 
-def _interviewee(persons: dict, resolved: list, blocks: Sequence[TextBlock]) -> tuple[str, str, str] | None:
+def _interviewee(persons: dict, blocks: Sequence[TextBlock]) -> tuple[str, str, str] | None:
     """An interview's answer is the words of the first person the article names."""
     for block in blocks:
         mentioned = _mentions(block.text, persons)
@@ -145,20 +141,22 @@ def _by_title(item: Found, people: list, introductions: list, roles: dict[str, s
     return item.speaker.name, "", "unnamed"
 
 
-def _first_roles(people: list, introduced: list, blocks: Sequence[TextBlock], names: NameIndex,
-                 lex: Lexicon) -> dict[str, str]:
+def _first_roles(people: list, introduced: list, runs: list[tuple[str, str]], names: NameIndex) -> dict[str, str]:
     """Each person's first role: from the quotations, then where the text introduces them, then from a title
     before the name."""
     roles: dict[str, str] = {}
     for name, role, kind in [*people, *introduced]:
         if kind == "person" and role:
             roles.setdefault(name, role)
-    for block in blocks:
-        for match in _FULL_NAME.finditer(block.text):
-            role, name = split_title(match.group(0), lex)
-            if role and name:
-                roles.setdefault(names.resolve(name), role)
+    for role, name in runs:
+        if role and name:
+            roles.setdefault(names.resolve(name), role)
     return roles
+
+
+def _capitalised_runs(blocks: Sequence[TextBlock], lex: Lexicon) -> list[tuple[str, str]]:
+    """Every run of two or more capitalised words in the text, split into (title, name)."""
+    return [split_title(match.group(0), lex) for block in blocks for match in _FULL_NAME.finditer(block.text)]
 
 
 def split_title(run: str, lex: Lexicon) -> tuple[str, str]:
@@ -175,17 +173,15 @@ def split_title(run: str, lex: Lexicon) -> tuple[str, str]:
     return " ".join(words[:last_title + 1]), " ".join(words[last_title + 1:])
 
 
-def known_names(blocks: Sequence[TextBlock], actors: Iterable[str], lex: Lexicon) -> list[str]:
-    """The actors first, then every capitalised run of two or more words in the text, titles removed."""
-    names = [a for a in actors if a.strip()]
-    for block in blocks:
-        for match in _FULL_NAME.finditer(block.text):
-            _, name = split_title(match.group(0), lex)
-            words = name.split()
-            while words and (normalise(words[0]) in lex.not_names or normalise(words[0]) in lex.speech_verbs):
-                words.pop(0)
-            if len(words) >= 2:
-                names.append(" ".join(words))
+def known_names(runs: list[tuple[str, str]], actors: Sequence[str], lex: Lexicon) -> list[str]:
+    """The actors first, then the names of the text's capitalised runs, titles removed."""
+    names = list(actors)
+    for _, name in runs:
+        words = name.split()
+        while words and (normalise(words[0]) in lex.not_names or normalise(words[0]) in lex.speech_verbs):
+            words.pop(0)
+        if len(words) >= 2:
+            names.append(" ".join(words))
     return names
 
 
