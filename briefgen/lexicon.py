@@ -48,14 +48,32 @@ class Lexicon:
     pronouns: Mapping[str, str]  # "he" → "person", "they" → "group"
     determiners: frozenset[str]
     titles: frozenset[str]
+    honorifics: frozenset[str]  # "Mr", "Mme", "Frau": split from a name like titles, but no role
+    indefinites: frozenset[str]  # "a", "un", "ein": what an unnamed source is introduced with
+    title_prefixes: tuple[str, ...]  # "vice", "sub", "ex": "subgobernadora" is a title as "gobernadora" is
     portfolios: frozenset[str]  # what a minister is minister of: "Health", "Minas e Energia"
     title_suffixes: tuple[str, ...]  # German compounds: "Bundesaußenministerin" ends with "ministerin"
     institutions: frozenset[str]
+    institution_suffixes: tuple[str, ...]  # German compounds: "Landesamt" ends with "amt"
     not_names: frozenset[str]
     longest_phrase: int
 
     def is_title(self, norm: str) -> bool:
-        return norm in self.titles or (len(norm) > 6 and norm.endswith(self.title_suffixes))
+        """A title word, also as the last part of a hyphenated word ("EU-Handelskommissar", "ex-ministre"),
+        a German compound ("Bundesaußenministerin") or after a prefix ("subgobernadora")."""
+        word = norm.rpartition(" ")[2]
+        if word in self.titles or word in self.honorifics or (len(word) > 6 and word.endswith(self.title_suffixes)):
+            return True
+        return any(word.startswith(prefix) and word[len(prefix):] in self.titles for prefix in self.title_prefixes)
+
+    def is_institution(self, norm: str) -> bool:
+        """An institution's word, also as a German compound's end ("Landesamt", "Bundesbahn")."""
+        word = norm.rpartition(" ")[2]
+        return norm in self.institutions or word in self.institutions or (
+            len(word) > 5 and word.endswith(self.institution_suffixes))
+
+    def is_honorific(self, norm: str) -> bool:
+        return norm in self.honorifics
 
 
 @functools.lru_cache(maxsize=1)
@@ -79,10 +97,14 @@ def merge(files: Iterable[Mapping]) -> Lexicon:
     months = {normalise(name): number for data in files for name, number in (data.get("months") or {}).items()}
     pronouns = {normalise(word): kind for data in files for word, kind in (data.get("pronouns") or {}).items()}
     sets = {key: words(key) for key in ("speech_verbs", "auxiliaries", "according_to", "reported_speech",
-                                         "determiners", "titles", "portfolios", "institutions", "not_names")}
+                                         "determiners", "titles", "portfolios", "institutions", "not_names",
+                                         "honorifics", "indefinites")}
     suffixes = tuple(sorted(words("title_suffixes"), key=len, reverse=True))
+    institution_suffixes = tuple(sorted(words("institution_suffixes"), key=len, reverse=True))
+    prefixes = tuple(sorted(words("title_prefixes"), key=len, reverse=True))
     longest = max((len(phrase.split()) for values in sets.values() for phrase in values), default=1)
     stems = {kind: tuple(normalise(stem) for stem in entries) for kind, entries in by_kind("section_words").items()}
     return Lexicon(section_aliases=MappingProxyType(by_kind("sections")), section_words=MappingProxyType(stems),
                    months=MappingProxyType(months),
-                   pronouns=MappingProxyType(pronouns), title_suffixes=suffixes, longest_phrase=longest, **sets)
+                   pronouns=MappingProxyType(pronouns), title_suffixes=suffixes,
+                   institution_suffixes=institution_suffixes, title_prefixes=prefixes, longest_phrase=longest, **sets)

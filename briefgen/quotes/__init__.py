@@ -105,7 +105,7 @@ def attribution_speaker(who: str, lex: Lexicon) -> Speaker | None:
     who = " ".join(who.split()).rstrip(".")
     bracketed = re.match(r"^(?P<name>[^(]+?)\s*\((?P<role>[^)]+)\)$", who)
     name, role = (bracketed.group("name"), bracketed.group("role")) if bracketed else who.partition(",")[::2]
-    if not any(lex.is_title(word) or word in lex.institutions for word in normalise(role).split()):
+    if not any(lex.is_title(word) or lex.is_institution(word) for word in normalise(role).split()):
         role = ""  # "— Donald Trump, on Truth Social" says where, not who
     tokens = tokenize(name.strip())
     phrase = PhraseReader(tokens, lex).noun_phrase(0, len(tokens))

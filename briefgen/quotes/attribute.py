@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 
 from briefgen.lexicon import Lexicon
-from briefgen.quotes.phrases import RELATIVES, PhraseReader, Speaker, Vocabulary
+from briefgen.quotes.phrases import PARTICLES, RELATIVES, PhraseReader, Speaker, Vocabulary
 from briefgen.quotes.tokens import Token, sentences, tokenize
 
 MAX_EMBEDDED_WORDS = 3  # a quoted phrase this short inside a sentence is a scare quote or a name
@@ -87,6 +87,8 @@ class Attributor:
             starts = {first} | {p + 1 for p in range(first, end) if self.tokens[p].is_punct(",")}
             starts |= {after for p in range(first, end) if (after := self.reader.verb_at(p, end)) > p}
             starts |= {self.reader.phrase_at(p, end, self.lex.according_to) for p in range(first, end)}
+            starts |= {p for p in range(first + 1, end) if self.reader.is_name_word(p, end)
+                       and not self.reader.is_name_word(p - 1, end) and self.tokens[p - 1].norm not in PARTICLES}
             for start in sorted(starts):
                 if start >= end or self.tokens[start].kind != "word":
                     continue

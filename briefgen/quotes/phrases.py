@@ -30,7 +30,8 @@ interview comunicado nota communique conferencia entrevista pressekonferenza mit
 """.split())
 MAX_APPOSITIVE = 16
 # a job right before a name, when no title word is known: "forecaster Jane Roe", "analista", "Ökonomin"
-AGENT_ENDINGS = ("er", "or", "ist", "ian", "eur", "euse", "ista", "ero", "era", "ador", "adora", "ologe", "ologin")
+AGENT_ENDINGS = ("er", "or", "ist", "ian", "eur", "euse", "ista", "iste", "ero", "era", "ador", "adora", "ologe",
+                 "ologin", "logue", "logo", "loga", "logist", "trice", "tora", "tore", "ier", "iere", "ienne")
 MAX_COMPLEMENT = 12  # words of a title's complement: "head of the basin's joint disease-surveillance unit"
 MAX_DESCRIPTORS = 3  # words before a title: "senior European"
 MAX_ADJECTIVES = 2  # after it: "diplomata europeu"
@@ -91,6 +92,15 @@ class PhraseReader:
             if " ".join(norms[:length]) in entries:
                 return index + length
         return index
+
+    def institution_at(self, index: int, end: int) -> int:
+        """The index after an institution's word or phrase at ``index`` ("ministry", "White House",
+        "Landesamt"), else ``index``."""
+        after = self.phrase_at(index, end, self.lex.institutions)
+        if after == index and index < end and self.tokens[index].kind == "word" \
+                and self.lex.is_institution(self.tokens[index].norm):
+            return index + 1
+        return after
 
     def verb_at(self, index: int, end: int) -> int:
         """The index after a speech verb at ``index`` ("said", "fait savoir", "disse-me"), else ``index``."""
@@ -153,7 +163,7 @@ class PhraseReader:
         for position in range(start, stop):
             if self.lex.is_title(self.tokens[position].norm):
                 name_start = position + 1
-        institution = any(self.phrase_at(p, stop, self.lex.institutions) > p for p in range(start, stop))
+        institution = any(self.institution_at(p, stop) > p for p in range(start, stop))
         return name_start, institution
 
     def text(self, start: int, stop: int) -> str:
@@ -167,6 +177,15 @@ class PhraseReader:
             glued = token.start == previous.end and (token.kind == "punct" or previous.text.endswith(("'", "’")))
             parts.append(token.text if glued else " " + token.text)
         return "".join(parts).strip(" ,")
+
+    def role_text(self, start: int, stop: int) -> str:
+        """A title's words as a role, without forms of address: "Mme" or "Frau" is no role."""
+        words = [p for p in range(start, stop) if self.tokens[p].kind == "word"]
+        if all(self.lex.is_honorific(self.tokens[p].norm) for p in words):
+            return ""
+        while start < stop and self.lex.is_honorific(self.tokens[start].norm):
+            start += 1
+        return self.text(start, stop)
 
     # ---- noun phrases -----------------------------------------------------------------------------------
 
@@ -224,7 +243,7 @@ class PhraseReader:
                 name_start, names_institution = self.split_run(position, run_end)
                 following = self.word(run_end, end)
                 if following is not None and not following.cap and (
-                        self.lex.is_title(following.norm) or following.norm in self.lex.institutions):
+                        self.lex.is_title(following.norm) or self.lex.is_institution(following.norm)):
                     position = run_end  # "European diplomat", "Venezuela's government", "Trump adviser"
                     continue
                 if names_institution and not (titled and name_start > position and not definite):
@@ -242,9 +261,9 @@ class PhraseReader:
             if self.lex.is_title(norm):
                 titled = True
                 position += 1
-            elif self.phrase_at(position, end, self.lex.institutions) > position:
+            elif self.institution_at(position, end) > position:
                 institution = True
-                position = self.phrase_at(position, end, self.lex.institutions)
+                position = self.institution_at(position, end)
             elif norm in CONNECTORS:
                 if not (titled or institution) or self.is_time(position + 1, end) or self.is_time(position + 2, end):
                     break
@@ -312,9 +331,9 @@ class PhraseReader:
         position = start
         while position < stop:
             norm = self.tokens[position].norm
-            if norm in self.lex.institutions and position + 2 < stop and self.tokens[position + 1].norm in PARTICLES:
+            if self.lex.is_institution(norm) and position + 2 < stop and self.tokens[position + 1].norm in PARTICLES:
                 position += 3  # "Banco de México", "Ministerio de Salud"
-            elif norm in self.lex.portfolios or norm in self.lex.institutions or (
+            elif norm in self.lex.portfolios or self.lex.is_institution(norm) or (
                     norm in PARTICLES and position > start):
                 position += 1
             else:
@@ -330,13 +349,13 @@ class PhraseReader:
         """Two or more capitalised words, none a title or an institution: a person's name."""
         capitals = [p for p in range(start, stop) if self.tokens[p].cap]
         return len(capitals) >= 2 and not any(
-            self.lex.is_title(self.tokens[p].norm) or self.tokens[p].norm in self.lex.institutions for p in capitals)
+            self.lex.is_title(self.tokens[p].norm) or self.lex.is_institution(self.tokens[p].norm) for p in capitals)
 
     def _name(self, name_start: int, end: int, role_start: int, role_end: int) -> Phrase | None:
         name_end = self.capitalised_run(name_start, end, leading_particle=True)
         if name_end == name_start:
             return None
-        role = self.text(role_start, role_end)
+        role = self.role_text(role_start, role_end)
         appositive = self.appositive(name_end, end)
         if appositive is not None:
             role, name_after = appositive[0] or role, appositive[1]
@@ -360,10 +379,18 @@ class PhraseReader:
         words = [self.tokens[p].norm for p in range(start, stop)]
         if not words or words[0] in RELATIVES:
             return ("", stop + 1) if stop < end and self.tokens[stop].is_punct(",") else None
-        if not any(self.lex.is_title(word) for word in words) or self._ends_with_person(start, stop):
+        if not (any(self.lex.is_title(word) for word in words) or self._names_job(start)) \
+                or self._ends_with_person(start, stop):
             return None
         closing = stop + 1 if stop < end and self.tokens[stop].is_punct(",") else stop
         return self.text(start, stop), closing
+
+    def _names_job(self, index: int) -> bool:
+        """An appositive's first word names a job when it is a lower-case noun with an agent's ending:
+        "virologue", "hidróloga", "entomologo", "urbaniste", "administrador"."""
+        token = self.tokens[index]
+        return token.kind == "word" and not token.cap and self._plain_word(token.norm) \
+            and len(token.norm) > 4 and token.norm.endswith(AGENT_ENDINGS)
 
     def _ends_with_person(self, start: int, stop: int) -> bool:
         """Whether a would-be appositive ends with a title glued to a name: another person."""

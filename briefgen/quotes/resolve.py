@@ -166,11 +166,12 @@ def split_title(run: str, lex: Lexicon) -> tuple[str, str]:
     last_title = -1
     for index, word in enumerate(words[:-1]):
         norm = normalise(word)
-        if lex.is_title(norm) or norm in lex.portfolios or norm in lex.institutions:
+        if lex.is_title(norm) or norm in lex.portfolios or lex.is_institution(norm):
             last_title = index
     if last_title < 0:
         return "", run.strip()
-    return " ".join(words[:last_title + 1]), " ".join(words[last_title + 1:])
+    title = [word for word in words[:last_title + 1] if not lex.is_honorific(normalise(word))]
+    return " ".join(title), " ".join(words[last_title + 1:])
 
 
 def known_names(runs: list[tuple[str, str]], actors: Sequence[str], lex: Lexicon) -> list[str]:
