@@ -29,6 +29,7 @@ from briefgen.quotes.tokens import Token, sentences, tokenize
 MAX_EMBEDDED_WORDS = 3  # a quoted phrase this short inside a sentence is a scare quote or a name
 MAX_ATTRIBUTION_SENTENCE = 8  # tokens: "Smith asked on Monday."
 MAX_CLAUSE = 16  # tokens in a clause between commas after a speaker
+MAX_ADJUNCTS = 2  # adjuncts between a speech verb and its speaker: "declaró ayer en el Congreso la ministra"
 _INTRODUCERS = frozenset(":,—–-(")
 _NUMBERS = re.compile(r"[\d\s.,:%$€£+\-–/]+")
 INDIRECT = frozenset("a à al ao aos à all alla agli ai to au aux".split())  # "told Reuters", "dijo a EFE"
@@ -108,7 +109,7 @@ class Attributor:
             return False
         words = text.split()
         if self._introduced(index, first):
-            return True
+            return index == first or self.tokens[index - 1].kind == "punct" or not _title_cased(words)
         if len(words) <= MAX_EMBEDDED_WORDS:
             return False
         return not _title_cased(words)
@@ -137,9 +138,9 @@ class Attributor:
             if self.tokens[verb - 1].norm in self.lex.reported_speech:
                 return None
             verb = self._past_indirect_object(verb, end)
-            phrase = self.reader.noun_phrase(verb, end)
-            if phrase is not None:
-                return phrase.speaker
+            speaker = self.speaker_after_verb(verb, end)
+            if speaker is not None:
+                return speaker
             return _IMPLICIT if verb == end or self.tokens[verb].kind != "word" or self.reader.is_time(verb, end) \
                 or self.tokens[verb].norm in ("on", "in", "en", "am", "il", "al", "a") else None
         according = self.reader.phrase_at(position, end, self.lex.according_to)
@@ -149,7 +150,39 @@ class Attributor:
         phrase = self.reader.noun_phrase(position, end)
         if phrase is not None and self.verb_end(self._skip_gap(phrase.end, end), end) > phrase.end:
             return phrase.speaker
+        if self.tokens[index + 1].is_punct(","):
+            return self._after_unknown_verb(position, end)
         return None
+
+    def speaker_after_verb(self, position: int, end: int) -> Speaker | None:
+        """The speaker right after a speech verb, past up to two adjuncts of place or time ("declaró en el
+        Congreso la ministra", "ammetteva la settimana scorsa la commissaria"); an indefinite description is an
+        unnamed source ("raconte un pompier volontaire joint par téléphone")."""
+        for _ in range(MAX_ADJUNCTS + 1):
+            phrase = self.reader.noun_phrase(position, end)
+            if phrase is not None:
+                return phrase.speaker
+            description = self.reader.unnamed_description(position, end)
+            if description is not None:
+                return description
+            skipped = self.reader.adjunct_end(position, end)
+            if skipped == position:
+                return None
+            position = skipped
+        return None
+
+    def _after_unknown_verb(self, position: int, end: int) -> Speaker | None:
+        """``"…," reacted the governor, Jane Doe`` with a verb the lexicon does not know: one lower-case word
+        (after an auxiliary) between the quotation's comma and a named person, a title or an indefinite
+        description that ends the sentence or its clause."""
+        start = self.reader.phrase_at(position, end, self.lex.auxiliaries)
+        token = self.reader.word(start, end)
+        if token is None or token.cap or not self.reader.plain_word(token.norm):
+            return None
+        speaker = self.speaker_after_verb(start + 1, end)
+        if speaker is None or speaker.kind not in ("person", "title", "unnamed"):
+            return None
+        return speaker
 
     def _past_indirect_object(self, position: int, end: int) -> int:
         """"dijo a EFE un diplomático", "ha detto all'ANSA il ministro": the speaker comes after who was told."""
@@ -229,21 +262,32 @@ class Attributor:
                 phrase = self.reader.noun_phrase(start, index)
                 if phrase is not None:
                     return phrase.speaker
+                description = self.reader.unnamed_description(start, index)
+                if description is not None:
+                    return description
         return None
 
     def _clause_starts(self, first: int, stop: int) -> list[int]:
-        return [first] + [p + 1 for p in range(first, stop) if self.tokens[p].is_punct(",")]
+        """The sentence's start and every word after a comma or a dash ("**10:15** — La ministra…")."""
+        return [first] + [p + 1 for p in range(first, stop) if self.tokens[p].is_punct(",", "—", "–")]
 
     def subject_before(self, verb: int, first: int) -> Speaker | None:
         """The longest noun phrase that ends at the verb, or at what may stand between them: an auxiliary, an
         adverb or two, a comma ("Giorgio Rossi, ha dichiarato"), a clause ("who asked not to be named")."""
         ends = {verb}
         position = verb
-        while position > first and len(ends) < 4:
+        while position > first and len(ends) < 5:
             before = self.tokens[position - 1]
-            adverb = before.kind == "word" and not before.cap and before.norm not in self.lex.pronouns \
-                and not self.lex.is_title(before.norm)
-            if before.is_punct(",") or adverb:
+            adverb = before.kind == "word" and (not before.cap or self.reader.is_time(position - 1, verb)) \
+                and before.norm not in self.lex.pronouns and not self.lex.is_title(before.norm)
+            if before.is_punct(")"):  # "the Agency (Anses) said"
+                opening = next((p for p in range(position - 2, max(first, position - MAX_CLAUSE) - 1, -1)
+                                if self.tokens[p].is_punct("(")), None)
+                if opening is None:
+                    break
+                position = opening
+                ends.add(position)
+            elif before.is_punct(",") or adverb:
                 position -= 1
                 ends.add(position)
             else:

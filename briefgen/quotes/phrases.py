@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from briefgen.lexicon import Lexicon
 from briefgen.quotes.tokens import Token
 
-PARTICLES = frozenset("de da del dos das do van von der den ter bin ben al el la le di du della dalla dei degli "
+PARTICLES = frozenset("de da del dos das do van von der den ter bin ben al el la le lo di du della dalla dei degli "
                       "y e zu vom".split())
 GENITIVES = frozenset("of de da do das dos del des du di della dello degli dei delle d von vom der".split())
 CONNECTORS = GENITIVES | frozenset("for at in on para pour per für en em no na nos nas ao aos à au aux al nel nella "
                                    "nei sul sulla dans auprès ante sobre presso bei beim am im zum zur".split())
+INSTITUTION_LINKS = GENITIVES | frozenset("for für para pour per".split())  # "Landesamt für Umwelt"
 CLITICS = frozenset("me te se nos os le les lo mi ti ci vi gli lhe lhes mir ihm uns".split())
 RELATIVES = frozenset("who which whom que qui quien quienes cui che der die welche welcher".split())
 TIME_WORDS = frozenset("""
@@ -35,6 +36,8 @@ AGENT_ENDINGS = ("er", "or", "ist", "ian", "eur", "euse", "ista", "iste", "ero",
 MAX_COMPLEMENT = 12  # words of a title's complement: "head of the basin's joint disease-surveillance unit"
 MAX_DESCRIPTORS = 3  # words before a title: "senior European"
 MAX_ADJECTIVES = 2  # after it: "diplomata europeu"
+MAX_DESCRIPTION = 10  # words of an unnamed source's description
+ADVERB_ENDINGS = ("ly", "ment", "mente", "weise")
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,7 +261,7 @@ class PhraseReader:
                         and not self.tokens[position - 1].norm.endswith(AGENT_ENDINGS):
                     return None  # "reporters aboard Air Force One": words before a name that make no title
                 return self._name(name_start, end, role_start, name_start)
-            if self.lex.is_title(norm):
+            if self.lex.is_title(norm) and (token.cap or norm not in CLITICS):  # "Me Dupont", not "me lo dijo"
                 titled = True
                 position += 1
             elif self.institution_at(position, end) > position:
@@ -290,11 +293,64 @@ class PhraseReader:
             return Phrase(Speaker(description, kind=kind), position)
         return Phrase(Speaker(description, kind="institution"), position)
 
+    def unnamed_description(self, index: int, end: int) -> Speaker | None:
+        """An indefinite description with no title word the lexicon knows: "un gérant de fonds parisien",
+        "un vigile del fuoco", "a trader in Singapore" — an unnamed source. Read up to a comma, a relative
+        pronoun, a verb or the end; a time ("un día después") is no source."""
+        token = self.word(index, end)
+        if token is None or token.norm not in self.lex.indefinites:
+            return None
+        position = index + 1
+        while position < end and position - index <= MAX_DESCRIPTION:
+            word = self.word(position, end)
+            if word is None or word.norm in RELATIVES or self.verb_at(position, end) > position \
+                    or word.norm in self.lex.auxiliaries or word.norm in self.lex.reported_speech \
+                    or word.norm in self.lex.not_names and word.norm not in CONNECTORS:
+                break
+            position += 1
+        while position > index + 1 and self.tokens[position - 1].norm in CONNECTORS | self.lex.determiners:
+            position -= 1
+        head = self.word(index + 1, position)
+        if head is None or head.cap or self.is_time(index + 1, position) or not self.plain_word(head.norm):
+            return None
+        return Speaker(self.text(index + 1, position), kind="unnamed")
+
+    def adjunct_end(self, index: int, end: int) -> int:
+        """The index after an adjunct of place or time at ``index`` ("en el Congreso", "à Rome", "la semaine
+        dernière", "jeudi", "récemment"), else ``index``."""
+        token = self.word(index, end)
+        if token is None:
+            return index
+        position = index
+        if token.norm in CONNECTORS and not token.cap:
+            position += 1
+        while self.word(position, end) is not None and self.tokens[position].norm in self.lex.determiners:
+            position += 1
+        if self.is_time(position, end):
+            position += 1
+            if self.word(position, end) is not None and not self.tokens[position].cap \
+                    and self.plain_word(self.tokens[position].norm):
+                position += 1  # "la settimana scorsa"
+            return position
+        if position == index:
+            return index + 1 if not token.cap and token.norm.endswith(ADVERB_ENDINGS) else index
+        run_end = self.capitalised_run(position, end)
+        position = run_end if run_end > position else position + 1
+        while self.word(position, end) is not None and self.tokens[position].norm in GENITIVES:
+            following = position + 1  # "en la sede de la Cancillería"
+            while self.word(following, end) is not None and self.tokens[following].norm in self.lex.determiners:
+                following += 1
+            run_end = self.capitalised_run(following, end)
+            position = run_end if run_end > following else following + 1
+        return min(position, end)
+
     def _opens_clause(self, index: int) -> bool:
         if index in self.starts or index == 0:
             return True
         before = self.tokens[index - 1]
-        return before.kind != "word" or self.verb_at(index - 1, index) == index
+        after_according = any(self.phrase_at(p, index, self.lex.according_to) == index
+                               for p in range(max(0, index - self.lex.longest_phrase), index))
+        return before.kind != "word" or self.verb_at(index - 1, index) == index or after_according
 
     def _institution(self, start: int, run_end: int, end: int) -> Phrase:
         """An institution's name, with its adjectives and complement: "Department of Agriculture",
@@ -302,22 +358,22 @@ class PhraseReader:
         stop = run_end
         for _ in range(MAX_ADJECTIVES):
             token = self.word(stop, end)
-            if token is None or token.cap or not self._plain_word(token.norm) or self.verb_at(stop, end) > stop:
+            if token is None or token.cap or not self.plain_word(token.norm) or self.verb_at(stop, end) > stop:
                 break
             stop += 1
-        if self.word(stop, end) is not None and self.tokens[stop].norm in GENITIVES:
+        if self.word(stop, end) is not None and self.tokens[stop].norm in INSTITUTION_LINKS:
             following = stop + 1
             while self.word(following, end) is not None and self.tokens[following].norm in self.lex.determiners:
                 following += 1
             complement_end = self.capitalised_run(following, end)
             if complement_end == following and self.word(following, end) is not None \
-                    and self._plain_word(self.tokens[following].norm) and self.verb_at(following, end) == following:
+                    and self.plain_word(self.tokens[following].norm) and self.verb_at(following, end) == following:
                 complement_end = following + 1
             if complement_end > following:
                 stop = complement_end
         return Phrase(Speaker(self.text(start, stop), kind="institution"), stop)
 
-    def _plain_word(self, norm: str) -> bool:
+    def plain_word(self, norm: str) -> bool:
         """A content word: not a function word, a verb's auxiliary, a clitic or a connector."""
         return not (norm in self.lex.not_names or norm in self.lex.determiners or norm in CONNECTORS
                     or norm in CLITICS or norm in self.lex.auxiliaries or norm in self.lex.reported_speech
@@ -389,7 +445,7 @@ class PhraseReader:
         """An appositive's first word names a job when it is a lower-case noun with an agent's ending:
         "virologue", "hidróloga", "entomologo", "urbaniste", "administrador"."""
         token = self.tokens[index]
-        return token.kind == "word" and not token.cap and self._plain_word(token.norm) \
+        return token.kind == "word" and not token.cap and self.plain_word(token.norm) \
             and len(token.norm) > 4 and token.norm.endswith(AGENT_ENDINGS)
 
     def _ends_with_person(self, start: int, stop: int) -> bool:

@@ -4,8 +4,8 @@ person they point back to, and a role remembered from where a person was introdu
 - **Names**: a speaker becomes the fullest known name ending with its words — the front matter's actors, every
   named speaker, and every capitalised run of two or more words in the article ("Petro" → "Gustavo Petro").
 - **Pronouns** (and a verb with no subject, "«…», ha spiegato."): the nearest sentence before the quotation that
-  mentions a person of the article decides — people read as speakers or introduced with a role (and the actors)
-  first, other capitalised names of the text only when none of those is mentioned. One person mentioned there
+  mentions a person of the article decides — in it, people read as speakers or introduced with a role (and the
+  actors) first, other capitalised names of the text only when none of those is mentioned. One person mentioned there
   is the speaker. When it mentions two or more, the speaker of the previous quotation wins if among them, else
   the first one mentioned (the sentence's subject, in the languages read here). With no mention in the three
   blocks before, the previous quotation's speaker, if any. A plural pronoun ("they") goes to the previous
@@ -26,7 +26,7 @@ from briefgen.quotes.phrases import PARTICLES, Speaker
 
 LOOK_BACK_BLOCKS = 3
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-ſ"
-_NAME_WORD = rf"[{_UPPER}][\w'’.\-]*"
+_NAME_WORD = rf"(?:[{_UPPER}]\.|[{_UPPER}][\w'’\-]*)"  # "J." is an initial; "España." ends a sentence
 _PARTICLE = "(?:" + "|".join(sorted(PARTICLES)) + ")"
 _FULL_NAME = re.compile(rf"{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+){{0,3}}{_NAME_WORD})+")
 
@@ -83,11 +83,11 @@ def _antecedent(position: int, found: Sequence[Found], tiers: tuple[dict, ...], 
     previous = next((resolved[p] for p in range(position - 1, -1, -1) if resolved[p] is not None), None)
     if item.speaker.group:
         return previous if previous is not None and previous[2] != "person" else None
-    for tier in tiers:
-        candidates = dict(tier)
-        if previous is not None and previous[2] == "person":
-            candidates.setdefault(previous[0], previous)
-        for text in _texts_before(item, blocks):
+    tiers = tuple(dict(tier) for tier in tiers)
+    if previous is not None and previous[2] == "person":
+        tiers[0].setdefault(previous[0], previous)
+    for text in _texts_before(item, blocks):
+        for candidates in tiers:
             mentioned = _mentions(text, candidates)
             if not mentioned:
                 continue
@@ -207,10 +207,11 @@ class NameIndex:
         """The fullest known name that ends with ``speaker``'s words (or equals it); ``speaker`` otherwise."""
         wanted = normalise(speaker).split()
         for tier in self.tiers:
-            best, best_length = speaker, len(wanted)
+            best, best_length, exact = speaker, len(wanted), False
             for words, name in tier.get(wanted[-1], []) if wanted else ():
+                exact = exact or (words == wanted and len(words) > 1)
                 if len(words) > best_length and words[-len(wanted):] == wanted:
                     best, best_length = name, len(words)
-            if best_length > len(wanted):
-                return best
+            if best_length > len(wanted) or exact:
+                return best  # a full name read as a speaker is not lengthened by a run found in the text
         return speaker
