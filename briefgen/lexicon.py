@@ -62,7 +62,7 @@ class Lexicon:
         """A title word, also as the last part of a hyphenated word ("EU-Handelskommissar", "ex-ministre"),
         a German compound ("Bundesaußenministerin") or after a prefix ("subgobernadora")."""
         word = norm.rpartition(" ")[2]
-        if word in self.titles or word in self.honorifics or (len(word) > 6 and word.endswith(self.title_suffixes)):
+        if norm in self.titles or word in self.titles or word in self.honorifics or (len(word) > 6 and word.endswith(self.title_suffixes)):
             return True
         return any(word.startswith(prefix) and word[len(prefix):] in self.titles for prefix in self.title_prefixes)
 

@@ -99,11 +99,16 @@ class PhraseReader:
     def institution_at(self, index: int, end: int) -> int:
         """The index after an institution's word or phrase at ``index`` ("ministry", "White House",
         "Landesamt"), else ``index``."""
+        token = self.word(index, end)
+        if token is None or (self._function_word(token.norm) and not token.text.isupper()):
+            return index  # "un porte-parole" is not the UN, "who" is not the WHO
         after = self.phrase_at(index, end, self.lex.institutions)
-        if after == index and index < end and self.tokens[index].kind == "word" \
-                and self.lex.is_institution(self.tokens[index].norm):
+        if after == index and self.lex.is_institution(token.norm):
             return index + 1
         return after
+
+    def _function_word(self, norm: str) -> bool:
+        return norm in self.lex.determiners or norm in CLITICS or norm in RELATIVES or norm in self.lex.not_names
 
     def verb_at(self, index: int, end: int) -> int:
         """The index after a speech verb at ``index`` ("said", "fait savoir", "disse-me"), else ``index``."""
@@ -211,6 +216,9 @@ class PhraseReader:
         while position < end:
             token = self.tokens[position]
             if token.kind != "word":
+                if complement and token.is_punct(",") and self._listed_portfolio(position, end):
+                    position += 1  # "ministro de Desarrollo, Industria y Comercio, Paulo Tavares"
+                    continue
                 if token.is_punct(",") and (titled or institution) and self.is_name_word(position + 1, end):
                     name = self._name(position + 1, end, role_start, position)  # "the head of X, Jane Doe"
                     if name is not None:
@@ -226,11 +234,12 @@ class PhraseReader:
                 break
             if complement:
                 if complement > MAX_COMPLEMENT or self.is_time(position, end) or (
-                        norm in CONNECTORS and (self.is_time(position + 1, end) or self.is_time(position + 2, end))):
+                        norm in CONNECTORS and not self._complement_follows(position, end)):
                     break
                 if self.is_name_word(position, end):
                     run_end = self.capitalised_run(position, end)
-                    more = self.word(run_end, end) is not None and self.tokens[run_end].norm in CONNECTORS
+                    more = self.word(run_end, end) is not None and self.tokens[run_end].norm in CONNECTORS \
+                        or self._listed_portfolio(run_end, end)
                     if not self._comma_name_follows(run_end, end) and not more:
                         name_start = self._portfolio_end(position, run_end)
                         if self._names_person(name_start, run_end):
@@ -255,20 +264,24 @@ class PhraseReader:
                     titled = True
                     position = run_end
                     continue
+                if titled and name_start == position and self._comma_name_follows(run_end, end):
+                    complement = 1  # "il commissario Ue al Commercio, Jan Verhoeven"
+                    position = run_end
+                    continue
                 if definite and name_start == role_start and not titled:
                     return self._institution(role_start, run_end, end)  # "the Kremlin", "o Itamaraty"
                 if position > role_start and not titled and name_start == position \
                         and not self.tokens[position - 1].norm.endswith(AGENT_ENDINGS):
                     return None  # "reporters aboard Air Force One": words before a name that make no title
                 return self._name(name_start, end, role_start, name_start)
-            if self.lex.is_title(norm) and (token.cap or norm not in CLITICS):  # "Me Dupont", not "me lo dijo"
+            if self.lex.is_title(norm) and (token.cap or not self._function_word(norm)):  # "Me Dupont", not "me"
                 titled = True
                 position += 1
             elif self.institution_at(position, end) > position:
                 institution = True
                 position = self.institution_at(position, end)
             elif norm in CONNECTORS:
-                if not (titled or institution) or self.is_time(position + 1, end) or self.is_time(position + 2, end):
+                if not (titled or institution) or not self._complement_follows(position, end):
                     break
                 complement = 1
                 position += 1
@@ -305,7 +318,12 @@ class PhraseReader:
             word = self.word(position, end)
             if word is None or word.norm in RELATIVES or self.verb_at(position, end) > position \
                     or word.norm in self.lex.auxiliaries or word.norm in self.lex.reported_speech \
-                    or word.norm in self.lex.not_names and word.norm not in CONNECTORS:
+                    or word.norm in self.lex.not_names and word.norm not in CONNECTORS | self.lex.determiners:
+                break
+            if word.norm in CONNECTORS and word.norm not in GENITIVES and position > index + 2:
+                previous = self.tokens[position - 1].norm  # "joint par", "impegnato nei": a participle's adjunct
+                if not self.lex.is_title(previous) and not previous.endswith(AGENT_ENDINGS):
+                    position -= 1
                 break
             position += 1
         while position > index + 1 and self.tokens[position - 1].norm in CONNECTORS | self.lex.determiners:
@@ -378,6 +396,29 @@ class PhraseReader:
         return not (norm in self.lex.not_names or norm in self.lex.determiners or norm in CONNECTORS
                     or norm in CLITICS or norm in self.lex.auxiliaries or norm in self.lex.reported_speech
                     or norm in RELATIVES or norm in TIME_WORDS)
+
+    def _complement_follows(self, position: int, end: int) -> bool:
+        """Whether the connector at ``position`` opens a title's complement: any genitive ("of the ministry",
+        "de la Santé") that is not a time; another connector only before a name, an institution or a portfolio
+        ("para la Transición Ecológica", "for Health") — not "ante los periodistas", "en una rueda de prensa"."""
+        following = position + 1
+        while self.word(following, end) is not None and self.tokens[following].norm in self.lex.determiners:
+            following += 1
+        if self.is_time(following, end) or self.is_time(position + 1, end):
+            return False
+        if self.tokens[position].norm in GENITIVES:
+            return True
+        token = self.word(following, end)
+        return token is not None and (self.is_name_word(following, end) or self.institution_at(following, end)
+                                      > following or token.norm in self.lex.portfolios)
+
+    def _listed_portfolio(self, position: int, end: int) -> bool:
+        """A comma followed by a portfolio in a list ("Desarrollo, Industria y Comercio"), not by the name."""
+        if not (position < end and self.tokens[position].is_punct(",")):
+            return False
+        run_end = self.capitalised_run(position + 1, end)
+        return run_end > position + 1 and any(self.tokens[p].norm in self.lex.portfolios
+                                              for p in range(position + 1, run_end))
 
     def _comma_name_follows(self, position: int, end: int) -> bool:
         return position + 1 < end and self.tokens[position].is_punct(",") and self.is_name_word(position + 1, end)

@@ -4,8 +4,8 @@ person they point back to, and a role remembered from where a person was introdu
 - **Names**: a speaker becomes the fullest known name ending with its words — the front matter's actors, every
   named speaker, and every capitalised run of two or more words in the article ("Petro" → "Gustavo Petro").
 - **Pronouns** (and a verb with no subject, "«…», ha spiegato."): the nearest sentence before the quotation that
-  mentions a person of the article decides — in it, people read as speakers or introduced with a role (and the
-  actors) first, other capitalised names of the text only when none of those is mentioned. One person mentioned there
+  mentions a person of the article decides — people read as speakers or introduced with a role (and the actors)
+  first, other capitalised names of the text only when none of those is mentioned in the blocks looked at. One person mentioned there
   is the speaker. When it mentions two or more, the speaker of the previous quotation wins if among them, else
   the first one mentioned (the sentence's subject, in the languages read here). With no mention in the three
   blocks before, the previous quotation's speaker, if any. A plural pronoun ("they") goes to the previous
@@ -83,11 +83,11 @@ def _antecedent(position: int, found: Sequence[Found], tiers: tuple[dict, ...], 
     previous = next((resolved[p] for p in range(position - 1, -1, -1) if resolved[p] is not None), None)
     if item.speaker.group:
         return previous if previous is not None and previous[2] != "person" else None
-    tiers = tuple(dict(tier) for tier in tiers)
-    if previous is not None and previous[2] == "person":
-        tiers[0].setdefault(previous[0], previous)
-    for text in _texts_before(item, blocks):
-        for candidates in tiers:
+    for tier in tiers:
+        candidates = dict(tier)
+        if previous is not None and previous[2] == "person":
+            candidates.setdefault(previous[0], previous)
+        for text in _texts_before(item, blocks):
             mentioned = _mentions(text, candidates)
             if not mentioned:
                 continue
