@@ -169,7 +169,8 @@ class PhraseReader:
         names an institution ("Foreign Ministry", "Auswärtiges Amt")."""
         name_start = start
         for position in range(start, stop):
-            if self.lex.is_title(self.tokens[position].norm):
+            after_particle = position > start and self.tokens[position - 1].norm in PARTICLES
+            if self.lex.is_title(self.tokens[position].norm) and not after_particle:  # "Inés de la Fuente"
                 name_start = position + 1
         institution = any(self.institution_at(p, stop) > p for p in range(start, stop))
         return name_start, institution

@@ -166,6 +166,8 @@ def split_title(run: str, lex: Lexicon) -> tuple[str, str]:
     last_title = -1
     for index, word in enumerate(words[:-1]):
         norm = normalise(word)
+        if index and normalise(words[index - 1]) in PARTICLES:
+            continue  # "Inés de la Fuente Ordóñez": a word after a particle is part of the name
         if lex.is_title(norm) or norm in lex.portfolios or lex.is_institution(norm):
             last_title = index
     if last_title < 0:
@@ -193,6 +195,18 @@ class NameIndex:
 
     def __init__(self, trusted: Iterable[str], found: Iterable[str] = ()):
         self.tiers = [self._by_last_word(trusted), self._by_last_word(found)]
+        self.inner = [self._by_inner_word(trusted), self._by_inner_word(found)]
+
+    @staticmethod
+    def _by_inner_word(names: Iterable[str]) -> dict[str, list[tuple[list[str], str]]]:
+        """Names by each word after the first but the last: "De la Fuente" is Inés de la Fuente Ordóñez,
+        "Reyes" José Reyes Zelaya (the first of two surnames)."""
+        index: dict[str, list[tuple[list[str], str]]] = {}
+        for name in dict.fromkeys(names):
+            words = normalise(name).split()
+            for word in dict.fromkeys(words[1:-1]):
+                index.setdefault(word, []).append((words, name))
+        return index
 
     @staticmethod
     def _by_last_word(names: Iterable[str]) -> dict[str, list[tuple[list[str], str]]]:
@@ -204,14 +218,27 @@ class NameIndex:
         return index
 
     def resolve(self, speaker: str) -> str:
-        """The fullest known name that ends with ``speaker``'s words (or equals it); ``speaker`` otherwise."""
+        """The fullest known name that ends with ``speaker``'s words (or equals it), else the one known name
+        that has them inside ("De la Fuente"); ``speaker`` otherwise. A full name read as a speaker is not
+        lengthened by a run found in the text."""
         wanted = normalise(speaker).split()
-        for tier in self.tiers:
+        if not wanted:
+            return speaker
+        for by_last, by_inner in zip(self.tiers, self.inner):
             best, best_length, exact = speaker, len(wanted), False
-            for words, name in tier.get(wanted[-1], []) if wanted else ():
+            for words, name in by_last.get(wanted[-1], []):
                 exact = exact or (words == wanted and len(words) > 1)
                 if len(words) > best_length and words[-len(wanted):] == wanted:
                     best, best_length = name, len(words)
-            if best_length > len(wanted) or exact:
-                return best  # a full name read as a speaker is not lengthened by a run found in the text
+            if best_length > len(wanted):
+                return best
+            inside = {name for words, name in by_inner.get(wanted[-1], []) if _contains(words[1:-1], wanted)}
+            if len(inside) == 1:
+                return inside.pop()
+            if exact:
+                return speaker
         return speaker
+
+
+def _contains(words: list[str], wanted: list[str]) -> bool:
+    return any(words[start:start + len(wanted)] == wanted for start in range(len(words) - len(wanted) + 1))
