@@ -51,7 +51,7 @@ def resolve(found: Sequence[Found], introduced: Sequence[Found], blocks: Sequenc
         elif speaker.kind == "interviewee":
             resolved.append(_interviewee(persons, blocks) or _interviewee(in_text, blocks))
         elif speaker.kind == "title":
-            resolved.append(_by_title(item, people, introductions, roles))
+            resolved.append(_by_title(item, people[:position], introductions, roles))
         else:
             resolved.append(people[position])
     result = []
@@ -124,9 +124,9 @@ def _interviewee(persons: dict, blocks: Sequence[TextBlock]) -> tuple[str, str, 
     return None
 
 
-def _by_title(item: Found, people: list, introductions: list, roles: dict[str, str]) -> tuple[str, str, str]:
-    """"the mayor" is the one person whose role has the word "mayor", else the unnamed source introduced
-    before it with that word ("A European diplomat … the diplomat said")."""
+def _by_title(item: Found, earlier_people: list, introductions: list, roles: dict[str, str]) -> tuple[str, str, str]:
+    """"the mayor" is the one person whose role has the word "mayor", else the unnamed source introduced or
+    quoted before it with that word ("A European diplomat … the diplomat said")."""
     words = set(normalise(item.speaker.name).split())
     matches = {name for name, role in roles.items() if words <= set(normalise(role).split())}
     if len(matches) == 1:
@@ -134,7 +134,7 @@ def _by_title(item: Found, people: list, introductions: list, roles: dict[str, s
         return name, roles[name], "person"
     earlier = [who for source, who in introductions if who[2] == "unnamed"
                and (source.block, source.offset) < (item.block, item.offset)]
-    earlier += [who for who in people if who[2] == "unnamed"]
+    earlier += [who for who in earlier_people if who[2] == "unnamed"]
     for who in reversed(earlier):
         if words <= set(normalise(who[0]).split()):
             return who
