@@ -50,6 +50,7 @@ class Lexicon:
     titles: frozenset[str]
     honorifics: frozenset[str]  # "Mr", "Mme", "Frau": split from a name like titles, but no role
     indefinites: frozenset[str]  # "a", "un", "ein": what an unnamed source is introduced with
+    definites: frozenset[str]  # every other determiner: "the", "la", and "a", which is Portuguese for "the"
     title_prefixes: tuple[str, ...]  # "vice", "sub", "ex": "subgobernadora" is a title as "gobernadora" is
     portfolios: frozenset[str]  # what a minister is minister of: "Health", "Minas e Energia"
     title_suffixes: tuple[str, ...]  # German compounds: "Bundesaußenministerin" ends with "ministerin"
@@ -71,6 +72,10 @@ class Lexicon:
         word = norm.rpartition(" ")[2]
         return norm in self.institutions or word in self.institutions or (
             len(word) > 5 and word.endswith(self.institution_suffixes))
+
+    def is_indefinite(self, norm: str) -> bool:
+        """An indefinite article in every language that has the word ("un", "ein"; not "a": "a ministra")."""
+        return norm in self.indefinites and norm not in self.definites
 
     def is_honorific(self, norm: str) -> bool:
         return norm in self.honorifics
@@ -102,9 +107,11 @@ def merge(files: Iterable[Mapping]) -> Lexicon:
     suffixes = tuple(sorted(words("title_suffixes"), key=len, reverse=True))
     institution_suffixes = tuple(sorted(words("institution_suffixes"), key=len, reverse=True))
     prefixes = tuple(sorted(words("title_prefixes"), key=len, reverse=True))
+    definites = frozenset(normalise(word) for data in files for word in data.get("determiners", ())
+                          if normalise(word) not in {normalise(w) for w in data.get("indefinites", ())})
     longest = max((len(phrase.split()) for values in sets.values() for phrase in values), default=1)
     stems = {kind: tuple(normalise(stem) for stem in entries) for kind, entries in by_kind("section_words").items()}
     return Lexicon(section_aliases=MappingProxyType(by_kind("sections")), section_words=MappingProxyType(stems),
                    months=MappingProxyType(months),
                    pronouns=MappingProxyType(pronouns), title_suffixes=suffixes,
-                   institution_suffixes=institution_suffixes, title_prefixes=prefixes, longest_phrase=longest, **sets)
+                   institution_suffixes=institution_suffixes, title_prefixes=prefixes, definites=definites, longest_phrase=longest, **sets)

@@ -169,8 +169,7 @@ class PhraseReader:
         names an institution ("Foreign Ministry", "Auswärtiges Amt")."""
         name_start = start
         for position in range(start, stop):
-            after_particle = position > start and self.tokens[position - 1].norm in PARTICLES
-            if self.lex.is_title(self.tokens[position].norm) and not after_particle:  # "Inés de la Fuente"
+            if self.lex.is_title(self.tokens[position].norm) and not self._in_name(position, start, stop):
                 name_start = position + 1
         institution = any(self.institution_at(p, stop) > p for p in range(start, stop))
         return name_start, institution
@@ -201,7 +200,7 @@ class PhraseReader:
     def noun_phrase(self, index: int, end: int) -> Phrase | None:
         """The speaker named by the phrase starting at ``index`` (not reading past ``end``), or None."""
         position = self.phrase_at(index, end, self.lex.determiners)
-        definite = position > index
+        definite = position > index and not self.lex.is_indefinite(self.tokens[index].norm)
         token = self.word(position, end)
         if token is None:
             return None
@@ -443,11 +442,24 @@ class PhraseReader:
             position += 2  # the portfolio's country: "ministro de Salud de Honduras José Reyes"
         return position
 
+    def _in_name(self, position: int, start: int, stop: int) -> bool:
+        """Whether a title word inside a capitalised run is a name: after a particle ("Inés de la Fuente"), or
+        last after a name word ("Carlos Eduardo Fontes") — titles come before names."""
+        if position == start:
+            return False
+        before = self.tokens[position - 1].norm
+        if before in PARTICLES:
+            return True
+        return position == stop - 1 and not (self.lex.is_title(before) or before in self.lex.portfolios
+                                             or self.lex.is_institution(before))
+
     def _names_person(self, start: int, stop: int) -> bool:
-        """Two or more capitalised words, none a title or an institution: a person's name."""
+        """Two or more capitalised words, no institution among them and no title but inside the name: a
+        person's name."""
         capitals = [p for p in range(start, stop) if self.tokens[p].cap]
         return len(capitals) >= 2 and not any(
-            self.lex.is_title(self.tokens[p].norm) or self.lex.is_institution(self.tokens[p].norm) for p in capitals)
+            self.lex.is_institution(self.tokens[p].norm)
+            or (self.lex.is_title(self.tokens[p].norm) and not self._in_name(p, start, stop)) for p in capitals)
 
     def _name(self, name_start: int, end: int, role_start: int, role_end: int) -> Phrase | None:
         name_end = self.capitalised_run(name_start, end, leading_particle=True)
