@@ -32,7 +32,7 @@ MAX_CLAUSE = 16  # tokens in a clause between commas after a speaker
 MAX_ADJUNCTS = 2  # adjuncts between a speech verb and its speaker: "declaró ayer en el Congreso la ministra"
 _INTRODUCERS = frozenset(":,—–-(")
 _NUMBERS = re.compile(r"[\d\s.,:%$€£+\-–/]+")
-INDIRECT = frozenset("a à al ao aos à all alla agli ai to au aux".split())  # "told Reuters", "dijo a EFE"
+INDIRECT = frozenset("a al ao aos all alla agli ai to au aux".split())  # "told Reuters", "dijo a EFE"
 _IMPLICIT = Speaker("", kind="pronoun")  # "«…», ha spiegato." — the subject is in the verb
 
 

@@ -11,24 +11,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from briefgen.lexicon import Lexicon
+from briefgen.lexicon import Lexicon, normalise
 from briefgen.quotes.tokens import Token
 
-PARTICLES = frozenset("de da del dos das do van von der den ter bin ben al el la le lo di du della dalla dei degli "
-                      "y e zu vom".split())
-GENITIVES = frozenset("of de da do das dos del des du di della dello degli dei delle d von vom der".split())
-CONNECTORS = GENITIVES | frozenset("for at in on para pour per für en em no na nos nas ao aos à au aux al nel nella "
-                                   "nei sul sulla dans auprès ante sobre presso bei beim am im zum zur".split())
-INSTITUTION_LINKS = GENITIVES | frozenset("for für para pour per".split())  # "Landesamt für Umwelt"
-CLITICS = frozenset("me te se nos os le les lo mi ti ci vi gli lhe lhes mir ihm uns".split())
-RELATIVES = frozenset("who which whom que qui quien quienes cui che der die welche welcher".split())
-TIME_WORDS = frozenset("""
+
+def _words(text: str) -> frozenset[str]:
+    """Words as tokens are compared: normalised ("für" → "fur", "à" → "a")."""
+    return frozenset(normalise(word) for word in text.split())
+
+
+PARTICLES = _words("de da del dos das do van von der den ter bin ben al el la le lo di du della dalla dei degli "
+                   "y e zu vom")
+GENITIVES = _words("of de da do das dos del des du di della dello degli dei delle d von vom der")
+# after a capitalised German title, these open its complement, not a name: "Sprecher der Deutschen Bahn"
+ARTICLE_GENITIVES = _words("der des del della dello degli dei delle du do das dos")
+CONNECTORS = GENITIVES | _words("for at in on para pour per für en em no na nos nas ao aos à au aux al nel nella "
+                                "nei sul sulla dans auprès ante sobre presso bei beim am im zum zur")
+INSTITUTION_LINKS = GENITIVES | _words("for für para pour per")  # "Landesamt für Umwelt"
+CLITICS = _words("me te se nos os le les lo mi ti ci vi gli lhe lhes mir ihm uns")
+RELATIVES = _words("who which whom que qui quien quienes cui che der die welche welcher")
+TIME_WORDS = _words("""
 monday tuesday wednesday thursday friday saturday sunday today yesterday tonight weekend week morning evening
 lunes martes miercoles jueves viernes sabado domingo hoy ayer lundi mardi mercredi jeudi vendredi samedi dimanche
 hier segunda terca quarta quinta sexta sabado hoje ontem montag dienstag mittwoch donnerstag freitag samstag
 sonntag heute gestern lunedi martedi mercoledi giovedi venerdi domenica oggi ieri statement press conference
 interview comunicado nota communique conferencia entrevista pressekonferenza mitteilung erklarung dichiarazione
-""".split())
+ore uhr woche monat jahr tag abend morgen nachmittag vormittag
+""")
 MAX_APPOSITIVE = 16
 # a job right before a name, when no title word is known: "forecaster Jane Roe", "analista", "Ökonomin"
 AGENT_ENDINGS = ("er", "or", "ist", "ian", "eur", "euse", "ista", "iste", "ero", "era", "ador", "adora", "ologe",
@@ -106,6 +115,13 @@ class PhraseReader:
         if after == index and self.lex.is_institution(token.norm):
             return index + 1
         return after
+
+    def _relative(self, position: int) -> bool:
+        """A relative pronoun; German "der", "die" only after a comma (else they are articles)."""
+        norm = self.tokens[position].norm
+        if norm not in RELATIVES:
+            return False
+        return norm not in self.lex.determiners or (position > 0 and self.tokens[position - 1].is_punct(","))
 
     def _function_word(self, norm: str) -> bool:
         return norm in self.lex.determiners or norm in CLITICS or norm in RELATIVES or norm in self.lex.not_names
@@ -223,12 +239,13 @@ class PhraseReader:
                     name = self._name(position + 1, end, role_start, position)  # "the head of X, Jane Doe"
                     if name is not None:
                         return name
-                if complement and token.is_punct("'", "’"):
-                    position += 1
+                glued = token.start == self.tokens[position - 1].end
+                if complement and (token.is_punct("'", "’") or (glued and token.is_punct("-"))):
+                    position += 1  # "dell'Onu", "des Wasserstraßen- und Schifffahrtsamts"
                     continue
                 break
             norm = token.norm
-            if self.verb_at(position, end) > position or norm in RELATIVES or norm in self.lex.reported_speech:
+            if self.verb_at(position, end) > position or self._relative(position) or norm in self.lex.reported_speech:
                 break
             if position > role_start and self.phrase_at(position, end, self.lex.auxiliaries) > position:
                 break
@@ -263,6 +280,11 @@ class PhraseReader:
                 if name_start == run_end:  # capitalised titles only: "Foreign Minister", "Bürgermeister"
                     titled = True
                     position = run_end
+                    continue
+                if name_start > position and self.tokens[name_start].norm in ARTICLE_GENITIVES \
+                        and not self.tokens[name_start].cap:
+                    titled = True  # "Sprecher der Deutschen Bahn": the title's complement, not a name
+                    position = name_start
                     continue
                 if titled and name_start == position and self._comma_name_follows(run_end, end):
                     complement = 1  # "il commissario Ue al Commercio, Jan Verhoeven"
