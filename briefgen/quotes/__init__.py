@@ -25,7 +25,7 @@ from briefgen.lexicon import Lexicon, lexicon, normalise
 from briefgen.model import Quote, TextBlock
 from briefgen.quotes.attribute import Attributor, Found
 from briefgen.quotes.phrases import PhraseReader, Speaker, Vocabulary
-from briefgen.quotes.resolve import resolve
+from briefgen.quotes.resolve import FULL_NAME as _FULL_NAME, resolve
 from briefgen.quotes.tokens import clean_quotation, tokenize
 
 _ATTRIBUTION = re.compile(r"^\s*(?:—|–|―|-{1,2})\s*(?P<who>\S.*)$", re.DOTALL)
@@ -75,6 +75,7 @@ def _vocabulary(blocks: Sequence[TextBlock], actors: Sequence[str]) -> Vocabular
     lower = set()
     for block in blocks:
         names.update(normalise(match) for match in _MID_SENTENCE.findall(block.text) if match[:1].isupper())
+        names.update(normalise(word) for run in _FULL_NAME.finditer(block.text) for word in run.group(0).split()[1:])
         lower.update(match for match in _LOWER.findall(block.text) if match.islower())
     return Vocabulary(frozenset(names), frozenset(normalise(word) for word in lower))
 

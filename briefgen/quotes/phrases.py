@@ -27,6 +27,7 @@ GENITIVES = _words("of de da do das dos del des du di della dello degli dei dell
 ARTICLE_GENITIVES = _words("der des del della dello degli dei delle du do das dos")
 CONNECTORS = GENITIVES | _words("for at in on para pour per für en em no na nos nas ao aos à au aux al nel nella "
                                 "nei sul sulla dans auprès ante sobre presso bei beim am im zum zur")
+PLACE_CONNECTORS = _words("in en em à a a nel in bei")
 INSTITUTION_LINKS = GENITIVES | _words("for für para pour per")  # "Landesamt für Umwelt"
 CLITICS = _words("me te se nos os le les lo mi ti ci vi gli lhe lhes mir ihm uns")
 RELATIVES = _words("who which whom que qui quien quienes cui che der die welche welcher")
@@ -47,6 +48,16 @@ MAX_DESCRIPTORS = 3  # words before a title: "senior European"
 MAX_ADJECTIVES = 2  # after it: "diplomata europeu"
 MAX_DESCRIPTION = 10  # words of an unnamed source's description
 ADVERB_ENDINGS = ("ly", "ment", "mente", "weise")
+
+
+_PARTICIPLE_ENDINGS = ("ing", "ed", "é", "ée", "és", "ées", "ado", "ada", "ados", "adas", "ido", "ida", "idos", "idas",
+                      "ato", "ata", "ati", "ate", "ito", "ita")
+
+
+def _participle(word: str) -> bool:
+    """A sentence-initial participle in the languages read here ("Asked", "Interrogée", "Consultado", "Gefragt")."""
+    lower = word.lower()
+    return lower.endswith(_PARTICIPLE_ENDINGS) or (lower.startswith("ge") and lower.endswith("t"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +159,9 @@ class PhraseReader:
             following = self.word(index + 1, end)
             if following is not None and following.cap and following.norm not in self.lex.not_names:
                 return True
-            return token.norm not in self.vocabulary.lower and not token.norm.endswith("ing")
+            if token.norm in self.vocabulary.lower:
+                return False
+            return not _participle(token.text) or self.capitalised_run(index + 1, end, True) > index + 1
         return True
 
     def is_time(self, index: int, end: int) -> bool:
@@ -256,7 +269,7 @@ class PhraseReader:
                 if self.is_name_word(position, end):
                     run_end = self.capitalised_run(position, end)
                     more = self.word(run_end, end) is not None and self.tokens[run_end].norm in CONNECTORS \
-                        or self._listed_portfolio(run_end, end)
+                        and self._complement_follows(run_end, end) or self._listed_portfolio(run_end, end)
                     if not self._comma_name_follows(run_end, end) and not more:
                         name_start = self._portfolio_end(position, run_end)
                         if self._names_person(name_start, run_end):
@@ -411,7 +424,15 @@ class PhraseReader:
                 complement_end = following + 1
             if complement_end > following:
                 stop = complement_end
-        return Phrase(Speaker(self.text(start, stop), kind="institution"), stop)
+        return Phrase(Speaker(self.text(start, stop), kind="institution"), self._past_place(stop, end))
+
+    def _past_place(self, position: int, end: int) -> int:
+        """Past where an institution is ("The Commerce Ministry in Beijing said"): it is not part of the name."""
+        token = self.word(position, end)
+        if token is None or token.cap or token.norm not in PLACE_CONNECTORS:
+            return position
+        run_end = self.capitalised_run(position + 1, end)
+        return run_end if run_end > position + 1 else position
 
     def plain_word(self, norm: str) -> bool:
         """A content word: not a function word, a verb's auxiliary, a clitic or a connector."""

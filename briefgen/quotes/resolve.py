@@ -28,7 +28,7 @@ LOOK_BACK_BLOCKS = 3
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-ſ"
 _NAME_WORD = rf"(?:[{_UPPER}]\.|[{_UPPER}][\w'’\-]*)"  # "J." is an initial; "España." ends a sentence
 _PARTICLE = "(?:" + "|".join(sorted(PARTICLES)) + ")"
-_FULL_NAME = re.compile(rf"{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+){{0,3}}{_NAME_WORD})+")
+FULL_NAME = re.compile(rf"{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+){{0,3}}{_NAME_WORD})+")
 
 
 def resolve(found: Sequence[Found], introduced: Sequence[Found], blocks: Sequence[TextBlock],
@@ -156,7 +156,7 @@ def _first_roles(people: list, introduced: list, runs: list[tuple[str, str]], na
 
 def _capitalised_runs(blocks: Sequence[TextBlock], lex: Lexicon) -> list[tuple[str, str]]:
     """Every run of two or more capitalised words in the text, split into (title, name)."""
-    return [split_title(match.group(0), lex) for block in blocks for match in _FULL_NAME.finditer(block.text)]
+    return [split_title(match.group(0), lex) for block in blocks for match in FULL_NAME.finditer(block.text)]
 
 
 def split_title(run: str, lex: Lexicon) -> tuple[str, str]:
