@@ -57,6 +57,7 @@ class Lexicon:
     institutions: frozenset[str]
     institution_suffixes: tuple[str, ...]  # German compounds: "Landesamt" ends with "amt"
     not_names: frozenset[str]
+    work_markers: frozenset[str]  # "titled", "surnommé": what follows is a work's name or a nickname
     longest_phrase: int
 
     def is_title(self, norm: str) -> bool:
@@ -103,7 +104,7 @@ def merge(files: Iterable[Mapping]) -> Lexicon:
     pronouns = {normalise(word): kind for data in files for word, kind in (data.get("pronouns") or {}).items()}
     sets = {key: words(key) for key in ("speech_verbs", "auxiliaries", "according_to", "reported_speech",
                                          "determiners", "titles", "portfolios", "institutions", "not_names",
-                                         "honorifics", "indefinites")}
+                                         "honorifics", "indefinites", "work_markers")}
     suffixes = tuple(sorted(words("title_suffixes"), key=len, reverse=True))
     institution_suffixes = tuple(sorted(words("institution_suffixes"), key=len, reverse=True))
     prefixes = tuple(sorted(words("title_prefixes"), key=len, reverse=True))

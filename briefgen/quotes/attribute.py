@@ -108,6 +108,8 @@ class Attributor:
         if not text or _NUMBERS.fullmatch(text):
             return False
         words = text.split()
+        if index > first and self.tokens[index - 1].norm in self.lex.work_markers:
+            return False  # 'a report titled "Lost Decade"', «surnommé « le Bulldozer »»
         if self._introduced(index, first):
             return index == first or self.tokens[index - 1].kind == "punct" or not _title_cased(words)
         if len(words) <= MAX_EMBEDDED_WORDS:
@@ -141,8 +143,7 @@ class Attributor:
             speaker = self.speaker_after_verb(verb, end)
             if speaker is not None:
                 return speaker
-            return _IMPLICIT if verb == end or self.tokens[verb].kind != "word" or self.reader.is_time(verb, end) \
-                or self.tokens[verb].norm in ("on", "in", "en", "am", "il", "al", "a") else None
+            return _IMPLICIT if self._nobody_named(verb, end) else None
         according = self.reader.phrase_at(position, end, self.lex.according_to)
         if according > position:
             phrase = self.reader.noun_phrase(according, end)
@@ -153,6 +154,12 @@ class Attributor:
         if self.tokens[index + 1].is_punct(","):
             return self._after_unknown_verb(position, end)
         return None
+
+    def _nobody_named(self, position: int, end: int) -> bool:
+        """After a speech verb, the clause names nobody: it ends, or goes on with adjuncts only ("ha spiegato
+        in conferenza stampa", "advierte nada más sentarse"): the subject is in the verb."""
+        stop = next((p for p in range(position, end) if self.tokens[p].kind != "word"), end)
+        return not any(self.tokens[p].cap for p in range(position, stop))
 
     def speaker_after_verb(self, position: int, end: int) -> Speaker | None:
         """The speaker right after a speech verb, past up to two adjuncts of place or time ("declaró en el
