@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks" / "structure"
 import score  # noqa: E402
 
 # Floors a little under what the set scores today, so a change that loses ground fails here.
-FLOORS = {"precision": 0.97, "recall": 0.92, "speaker": 0.82, "role": 0.77, "section": 0.98, "headings": 0.98}
+FLOORS = {"precision": 0.98, "recall": 0.96, "speaker": 0.95, "role": 0.94, "section": 0.98, "headings": 0.98}
 
 
 @pytest.fixture(scope="module")
@@ -39,14 +39,14 @@ def test_quotations_speakers_roles_and_sections_stay_above_their_floors(results,
         "section": tally.section / tally.matched,
         "headings": tally.headings_right / tally.headings,
     }
-    floors = FLOORS if language == "all" else {key: value - 0.2 for key, value in FLOORS.items()}
+    floors = FLOORS if language == "all" else {key: value - 0.1 for key, value in FLOORS.items()}
     low = {key: round(value, 3) for key, value in measured.items() if value < floors[key]}
     assert not low, f"{language}: {low}"
 
 
 def test_no_labelled_non_quotation_is_taken_for_a_quotation(results):
     _, tally = results["all"]
-    assert tally.traps_taken <= 1
+    assert tally.traps_taken == 0
 
 
 def test_every_language_file_holds_only_text():
@@ -77,10 +77,37 @@ def test_every_language_file_holds_only_text():
     ('Según el analista Pedro Ruiz, «la economía entrará en recesión».', "Pedro Ruiz", "analista", "person"),
     ("«Non è il momento di fermarsi», ha spiegato il ministro degli Esteri, Marco Bianchi.", "Marco Bianchi",
      "ministro degli Esteri", "person"),
+    # a verb the lexicon does not know, between the quotation's comma and the speaker
+    ("« Nous tiendrons bon », a tonné le maire de Lyon, Paul Mercier.", "Paul Mercier", "maire de Lyon", "person"),
+    # adjuncts of time and place between the verb and the speaker
+    ("«Hay agua para todos», declaró ayer en el Senado la ministra de Ambiente, Rosa Vidal.", "Rosa Vidal",
+     "ministra de Ambiente", "person"),
+    # an indefinite description is an unnamed source; the participle's adjunct is not part of it
+    ("« Personne n'y croit », raconte un trader londonien joint par téléphone.", "trader londonien", "", "unnamed"),
+    ("„Die Züge fahren wieder“, sagte ein Sprecher der Deutschen Bahn.", "Sprecher der Deutschen Bahn", "",
+     "unnamed"),
+    # a title word that ends a name is a surname; a place after an institution is not its name
+    ('"We will appeal the ruling," said Carlos Eduardo Fontes.', "Carlos Eduardo Fontes", "", "person"),
+    ('The Interior Ministry in Rome said: "The borders stay open to every traveller."', "Interior Ministry", "",
+     "institution"),
 ])
 def test_each_attribution_form(text, speaker, role, kind):
     quotes = find_quotes([TextBlock("paragraph", text, "", 1, "")])
     assert [(q.speaker, q.role, q.kind) for q in quotes] == [(speaker, role, kind)]
+
+
+def test_a_form_of_address_is_no_role_and_the_role_given_earlier_is_kept():
+    blocks = [TextBlock("paragraph", "Claire Roux, sismologue à l'université de Grenoble, suit la faille depuis "
+                                     "vingt ans.", "", 1, ""),
+              TextBlock("paragraph", "« La terre bougera encore cette semaine », ajoute Mme Roux.", "", 3, "")]
+    assert [(q.speaker, q.role) for q in find_quotes(blocks)] == [
+        ("Claire Roux", "sismologue à l'université de Grenoble")]
+
+
+def test_a_surname_inside_a_full_name_is_that_person():
+    blocks = [TextBlock("paragraph", "Inés de la Fuente Ordóñez dirige el laboratorio desde 2019.", "", 1, ""),
+              TextBlock("paragraph", "«No lo sabemos todavía», admite De la Fuente.", "", 3, "")]
+    assert [q.speaker for q in find_quotes(blocks)] == ["Inés de la Fuente Ordóñez"]
 
 
 def test_continuation_and_pronouns_go_to_the_same_person():
@@ -91,7 +118,9 @@ def test_continuation_and_pronouns_go_to_the_same_person():
 
 @pytest.mark.parametrize("text", ['Petro denounced what he called a "colonial threat" in the region.',
                                   'The film "The Long Night Ahead" opened on Friday, the minister said.',
-                                  'Prices rose by "50" percent, the minister said.'])
+                                  'Prices rose by "50" percent, the minister said.',
+                                  'Un informe titulado «agua para todos en la región» salió ayer, dijo el ministro.',
+                                  "Le plan surnommé « le grand chantier du siècle » a été voté hier."])
 def test_scare_quotes_titles_and_numbers_are_not_quotations(text):
     assert find_quotes([TextBlock("paragraph", text, "", 1, "")]) == []
 

@@ -3,6 +3,7 @@
     python3 benchmarks/structure/score.py                 # the table, per language
     python3 benchmarks/structure/score.py --errors        # and every error, by kind
     python3 benchmarks/structure/score.py --baseline      # and textacy's direct_quotations on the English part
+    python3 benchmarks/structure/score.py --set heldout   # the held-out set, written after the engine was tuned
 
 Per language: precision / recall / F1 of quotation spans; speaker, role and kind accuracy over the quotations
 found that are labelled; section-kind accuracy (the quotation's section, and every heading's kinds); timeline
@@ -165,13 +166,13 @@ def table(tallies: dict[str, Tally]) -> str:
     return "\n".join(rows)
 
 
-def run(languages: tuple[str, ...], predictor=None) -> dict[str, tuple[int, Tally]]:
+def run(languages: tuple[str, ...], predictor=None, articles: Path = ARTICLES) -> dict[str, tuple[int, Tally]]:
     results: dict[str, tuple[int, Tally]] = {}
     total = Tally()
     count = 0
     for language in languages:
         tally = Tally()
-        paths = sorted((ARTICLES / language).glob("*.md"))
+        paths = sorted((articles / language).glob("*.md"))
         for path in paths:
             predicted = predictor(path) if predictor else None
             tally.add(score_article(path, predicted))
@@ -197,8 +198,11 @@ def main() -> int:
     parser.add_argument("--lang", action="append", choices=LANGUAGES, help="only these languages")
     parser.add_argument("--errors", action="store_true", help="list every error by kind")
     parser.add_argument("--baseline", action="store_true", help="also score textacy on the English articles")
+    parser.add_argument("--set", choices=("articles", "heldout"), default="articles",
+                        help="the development set (default) or the held-out set, written after the engine")
     options = parser.parse_args()
-    results = run(tuple(options.lang or LANGUAGES))
+    articles = HERE / options.set
+    results = run(tuple(options.lang or LANGUAGES), articles=articles)
     print("briefgen\n\n" + table(results))
     if options.errors:
         print_errors(results["all"][1])
@@ -214,7 +218,7 @@ def main() -> int:
             return baseline_textacy.predict(path.read_text(encoding="utf-8"))
 
         print("\ntextacy 0.13 direct_quotations (en_core_web_sm 3.8), English articles; role, kind and section "
-              "are not given by it\n\n" + table(run(("en",), predictor)))
+              "are not given by it\n\n" + table(run(("en",), predictor, articles)))
     return 0
 
 

@@ -25,8 +25,9 @@ PARTICLES = _words("de da del dos das do van von der den ter bin ben al el la le
 GENITIVES = _words("of de da do das dos del des du di della dello degli dei delle d von vom der")
 # after a capitalised German title, these open its complement, not a name: "Sprecher der Deutschen Bahn"
 ARTICLE_GENITIVES = _words("der des del della dello degli dei delle du do das dos")
-CONNECTORS = GENITIVES | _words("for at in on para pour per für en em no na nos nas ao aos à au aux al nel nella "
-                                "nei sul sulla dans auprès ante sobre presso bei beim am im zum zur")
+CONNECTORS = GENITIVES | _words("for at in on by with para pour per für en em no na nos nas ao aos à au aux al nel "
+                                "nella nei sul sulla dans auprès ante sobre presso bei beim am im zum zur par por "
+                                "avec con com mit")
 PLACE_CONNECTORS = _words("in en em à a a nel in bei")
 INSTITUTION_LINKS = GENITIVES | _words("for für para pour per")  # "Landesamt für Umwelt"
 CLITICS = _words("me te se nos os le les lo mi ti ci vi gli lhe lhes mir ihm uns")
@@ -288,16 +289,16 @@ class PhraseReader:
                         self.lex.is_title(following.norm) or self.lex.is_institution(following.norm)):
                     position = run_end  # "European diplomat", "Venezuela's government", "Trump adviser"
                     continue
+                if position < name_start < run_end and self.tokens[name_start].norm in ARTICLE_GENITIVES \
+                        and not self.tokens[name_start].cap:
+                    titled = True  # "Sprecher der Deutschen Bahn": the title's complement, not a name
+                    position = name_start
+                    continue
                 if names_institution and not (titled and name_start > position and not definite):
                     return self._institution(role_start, run_end, end)
                 if name_start == run_end:  # capitalised titles only: "Foreign Minister", "Bürgermeister"
                     titled = True
                     position = run_end
-                    continue
-                if name_start > position and self.tokens[name_start].norm in ARTICLE_GENITIVES \
-                        and not self.tokens[name_start].cap:
-                    titled = True  # "Sprecher der Deutschen Bahn": the title's complement, not a name
-                    position = name_start
                     continue
                 if titled and name_start == position and self._comma_name_follows(run_end, end):
                     complement = 1  # "il commissario Ue al Commercio, Jan Verhoeven"
@@ -317,6 +318,8 @@ class PhraseReader:
                 position = self.institution_at(position, end)
             elif norm in CONNECTORS:
                 if not (titled or institution) or not self._complement_follows(position, end):
+                    if adjectives and norm not in GENITIVES and self._participle_before(position):
+                        position -= 1  # "un trader londonien joint par téléphone"
                     break
                 complement = 1
                 position += 1
@@ -356,8 +359,7 @@ class PhraseReader:
                     or word.norm in self.lex.not_names and word.norm not in CONNECTORS | self.lex.determiners:
                 break
             if word.norm in CONNECTORS and word.norm not in GENITIVES and position > index + 2:
-                previous = self.tokens[position - 1].norm  # "joint par", "impegnato nei": a participle's adjunct
-                if not self.lex.is_title(previous) and not previous.endswith(AGENT_ENDINGS):
+                if self._participle_before(position):
                     position -= 1
                 break
             position += 1
@@ -367,6 +369,12 @@ class PhraseReader:
         if head is None or head.cap or self.is_time(index + 1, position) or not self.plain_word(head.norm):
             return None
         return Speaker(self.text(index + 1, position), kind="unnamed")
+
+    def _participle_before(self, position: int) -> bool:
+        """The word before a connector takes it as its adjunct ("joint par", "impegnato nei", "based in"): a
+        participle, not the noun or a title."""
+        previous = self.tokens[position - 1].norm
+        return not self.lex.is_title(previous) and not previous.endswith(AGENT_ENDINGS)
 
     def adjunct_end(self, index: int, end: int) -> int:
         """The index after an adjunct of place or time at ``index`` ("en el Congreso", "à Rome", "la semaine

@@ -224,19 +224,18 @@ class NameIndex:
         wanted = normalise(speaker).split()
         if not wanted:
             return speaker
+        exact = False
         for by_last, by_inner in zip(self.tiers, self.inner):
-            best, best_length, exact = speaker, len(wanted), False
+            best, best_length = speaker, len(wanted)
             for words, name in by_last.get(wanted[-1], []):
                 exact = exact or (words == wanted and len(words) > 1)
-                if len(words) > best_length and words[-len(wanted):] == wanted:
+                if len(words) > best_length and words[-len(wanted):] == wanted and not exact:
                     best, best_length = name, len(words)
             if best_length > len(wanted):
                 return best
             inside = {name for words, name in by_inner.get(wanted[-1], []) if _contains(words[1:-1], wanted)}
             if len(inside) == 1:
                 return inside.pop()
-            if exact:
-                return speaker
         return speaker
 
 
