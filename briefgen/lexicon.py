@@ -64,7 +64,8 @@ class Lexicon:
         """A title word, also as the last part of a hyphenated word ("EU-Handelskommissar", "ex-ministre"),
         a German compound ("Bundesaußenministerin") or after a prefix ("subgobernadora")."""
         word = norm.rpartition(" ")[2]
-        if norm in self.titles or word in self.titles or word in self.honorifics or (len(word) > 6 and word.endswith(self.title_suffixes)):
+        if norm in self.titles or word in self.titles or word in self.honorifics or (
+                len(word) > 6 and word.endswith(self.title_suffixes)):
             return True
         return any(word.startswith(prefix) and word[len(prefix):] in self.titles for prefix in self.title_prefixes)
 
@@ -115,4 +116,5 @@ def merge(files: Iterable[Mapping]) -> Lexicon:
     return Lexicon(section_aliases=MappingProxyType(by_kind("sections")), section_words=MappingProxyType(stems),
                    months=MappingProxyType(months),
                    pronouns=MappingProxyType(pronouns), title_suffixes=suffixes,
-                   institution_suffixes=institution_suffixes, title_prefixes=prefixes, definites=definites, longest_phrase=longest, **sets)
+                   institution_suffixes=institution_suffixes, title_prefixes=prefixes, definites=definites,
+                   longest_phrase=longest, **sets)

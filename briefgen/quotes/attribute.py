@@ -87,7 +87,8 @@ class Attributor:
         for first, end in self.sentences:
             starts = {first} | {p + 1 for p in range(first, end) if self.tokens[p].is_punct(",")}
             starts |= {after for p in range(first, end) if (after := self.reader.verb_at(p, end)) > p}
-            starts |= {after for p in range(first, end) if (after := self.reader.phrase_at(p, end, self.lex.according_to)) > p}
+            starts |= {after for p in range(first, end)
+                       if (after := self.reader.phrase_at(p, end, self.lex.according_to)) > p}
             starts |= {p for p in range(first + 1, end) if self.reader.is_name_word(p, end)
                        and not self.reader.is_name_word(p - 1, end) and self.tokens[p - 1].norm not in PARTICLES}
             for start in sorted(starts):

@@ -2,14 +2,15 @@
 person they point back to, and a role remembered from where a person was introduced.
 
 - **Names**: a speaker becomes the fullest known name ending with its words — the front matter's actors, every
-  named speaker, and every capitalised run of two or more words in the article ("Petro" → "Gustavo Petro").
+  named speaker, and every capitalised run of two or more words in the article ("Petro" → "Gustavo Petro") —
+  or the one known name that has its words inside ("De la Fuente" → "Inés de la Fuente Ordóñez").
 - **Pronouns** (and a verb with no subject, "«…», ha spiegato."): the nearest sentence before the quotation that
   mentions a person of the article decides — people read as speakers or introduced with a role (and the actors)
-  first, other capitalised names of the text only when none of those is mentioned in the blocks looked at. One person mentioned there
-  is the speaker. When it mentions two or more, the speaker of the previous quotation wins if among them, else
-  the first one mentioned (the sentence's subject, in the languages read here). With no mention in the three
-  blocks before, the previous quotation's speaker, if any. A plural pronoun ("they") goes to the previous
-  institution or unnamed source.
+  first, other capitalised names of the text only when none of those is mentioned in the blocks looked at. One
+  person mentioned there is the speaker. When it mentions two or more, the speaker of the previous quotation
+  wins if among them, else the first one mentioned (the sentence's subject, in the languages read here). With no
+  mention in the three blocks before, the previous quotation's speaker, if any. A plural pronoun ("they") goes
+  to the previous institution or unnamed source.
 - **"the mayor"**: the one person whose role has that title; otherwise it stays an unnamed source.
 - **Roles**: a quotation without one takes the first role the article gives that person.
 """
