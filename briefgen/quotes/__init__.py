@@ -25,7 +25,8 @@ from briefgen.lexicon import Lexicon, lexicon, normalise
 from briefgen.model import Quote, TextBlock
 from briefgen.quotes.attribute import Attributor, Found
 from briefgen.quotes.phrases import PhraseReader, Speaker, Vocabulary
-from briefgen.quotes.resolve import FULL_NAME as _FULL_NAME, resolve
+from briefgen.quotes.resolve import FULL_NAME as _FULL_NAME
+from briefgen.quotes.resolve import resolve
 from briefgen.quotes.tokens import clean_quotation, tokenize
 
 _ATTRIBUTION = re.compile(r"^\s*(?:—|–|―|-{1,2})\s*(?P<who>\S.*)$", re.DOTALL)

@@ -23,8 +23,9 @@ import re
 from dataclasses import dataclass
 
 from briefgen.lexicon import Lexicon
-from briefgen.quotes.phrases import PARTICLES, RELATIVES, PhraseReader, Speaker, Vocabulary
+from briefgen.quotes.phrases import PhraseReader, Speaker, Vocabulary
 from briefgen.quotes.tokens import Token, sentences, tokenize
+from briefgen.quotes.words import PARTICLES, RELATIVES
 
 MAX_EMBEDDED_WORDS = 3  # a quoted phrase this short inside a sentence is a scare quote or a name
 MAX_ATTRIBUTION_SENTENCE = 8  # tokens: "Smith asked on Monday."

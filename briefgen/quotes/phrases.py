@@ -11,54 +11,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from briefgen.lexicon import Lexicon, normalise
+from briefgen.lexicon import Lexicon
 from briefgen.quotes.tokens import Token
-
-
-def _words(text: str) -> frozenset[str]:
-    """Words as tokens are compared: normalised ("für" → "fur", "à" → "a")."""
-    return frozenset(normalise(word) for word in text.split())
-
-
-PARTICLES = _words("de da del dos das do van von der den ter bin ben al el la le lo di du della dalla dei degli "
-                   "y e zu vom")
-GENITIVES = _words("of de da do das dos del des du di della dello degli dei delle d von vom der")
-# after a capitalised German title, these open its complement, not a name: "Sprecher der Deutschen Bahn"
-ARTICLE_GENITIVES = _words("der des del della dello degli dei delle du do das dos")
-CONNECTORS = GENITIVES | _words("for at in on by with para pour per für en em no na nos nas ao aos à au aux al nel "
-                                "nella nei sul sulla dans auprès ante sobre presso bei beim am im zum zur par por "
-                                "avec con com mit")
-PLACE_CONNECTORS = _words("in en em à a a nel in bei")
-INSTITUTION_LINKS = GENITIVES | _words("for für para pour per")  # "Landesamt für Umwelt"
-CLITICS = _words("me te se nos os le les lo mi ti ci vi gli lhe lhes mir ihm uns")
-RELATIVES = _words("who which whom que qui quien quienes cui che der die welche welcher")
-TIME_WORDS = _words("""
-monday tuesday wednesday thursday friday saturday sunday today yesterday tonight weekend week morning evening
-lunes martes miercoles jueves viernes sabado domingo hoy ayer lundi mardi mercredi jeudi vendredi samedi dimanche
-hier segunda terca quarta quinta sexta sabado hoje ontem montag dienstag mittwoch donnerstag freitag samstag
-sonntag heute gestern lunedi martedi mercoledi giovedi venerdi domenica oggi ieri statement press conference
-interview comunicado nota communique conferencia entrevista pressekonferenza mitteilung erklarung dichiarazione
-ore uhr woche monat jahr tag abend morgen nachmittag vormittag
-""")
-MAX_APPOSITIVE = 16
-# a job right before a name, when no title word is known: "forecaster Jane Roe", "analista", "Ökonomin"
-AGENT_ENDINGS = ("er", "or", "ist", "ian", "eur", "euse", "ista", "iste", "ero", "era", "ador", "adora", "ologe",
-                 "ologin", "logue", "logo", "loga", "logist", "trice", "tora", "tore", "ier", "iere", "ienne")
-MAX_COMPLEMENT = 12  # words of a title's complement: "head of the basin's joint disease-surveillance unit"
-MAX_DESCRIPTORS = 3  # words before a title: "senior European"
-MAX_ADJECTIVES = 2  # after it: "diplomata europeu"
-MAX_DESCRIPTION = 10  # words of an unnamed source's description
-ADVERB_ENDINGS = ("ly", "ment", "mente", "weise")
-
-
-_PARTICIPLE_ENDINGS = ("ing", "ed", "é", "ée", "és", "ées", "ado", "ada", "ados", "adas", "ido", "ida", "idos", "idas",
-                      "ato", "ata", "ati", "ate", "ito", "ita")
-
-
-def _participle(word: str) -> bool:
-    """A sentence-initial participle in the languages read here ("Asked", "Interrogée", "Consultado", "Gefragt")."""
-    lower = word.lower()
-    return lower.endswith(_PARTICIPLE_ENDINGS) or (lower.startswith("ge") and lower.endswith("t"))
+from briefgen.quotes.words import (
+    ADVERB_ENDINGS,
+    AGENT_ENDINGS,
+    ARTICLE_GENITIVES,
+    CLITICS,
+    CONNECTORS,
+    GENITIVES,
+    INSTITUTION_LINKS,
+    MAX_ADJECTIVES,
+    MAX_APPOSITIVE,
+    MAX_COMPLEMENT,
+    MAX_DESCRIPTION,
+    MAX_DESCRIPTORS,
+    PARTICLES,
+    PLACE_CONNECTORS,
+    RELATIVES,
+    TIME_WORDS,
+    participle,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +135,7 @@ class PhraseReader:
                 return True
             if token.norm in self.vocabulary.lower:
                 return False
-            return not _participle(token.text) or self.capitalised_run(index + 1, end, True) > index + 1
+            return not participle(token.text) or self.capitalised_run(index + 1, end, True) > index + 1
         return True
 
     def is_time(self, index: int, end: int) -> bool:

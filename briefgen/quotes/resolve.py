@@ -23,7 +23,8 @@ from collections.abc import Iterable, Sequence
 from briefgen.lexicon import Lexicon, normalise
 from briefgen.model import Quote, TextBlock
 from briefgen.quotes.attribute import Found
-from briefgen.quotes.phrases import PARTICLES, Speaker
+from briefgen.quotes.phrases import Speaker
+from briefgen.quotes.words import PARTICLES
 
 LOOK_BACK_BLOCKS = 3
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-ſ"
