@@ -58,6 +58,7 @@ class Lexicon:
     institution_suffixes: tuple[str, ...]  # German compounds: "Landesamt" ends with "amt"
     not_names: frozenset[str]
     work_markers: frozenset[str]  # "titled", "surnommé": what follows is a work's name or a nickname
+    date_leads: tuple[str, ...]  # "on", "le", "am": before the date that opens a timeline item, as written
     longest_phrase: int
 
     def is_title(self, norm: str) -> bool:
@@ -109,6 +110,7 @@ def merge(files: Iterable[Mapping]) -> Lexicon:
     suffixes = tuple(sorted(words("title_suffixes"), key=len, reverse=True))
     institution_suffixes = tuple(sorted(words("institution_suffixes"), key=len, reverse=True))
     prefixes = tuple(sorted(words("title_prefixes"), key=len, reverse=True))
+    date_leads = tuple(sorted({lead for data in files for lead in data.get("date_leads", ())}, key=len, reverse=True))
     definites = frozenset(normalise(word) for data in files for word in data.get("determiners", ())
                           if normalise(word) not in {normalise(w) for w in data.get("indefinites", ())})
     longest = max((len(phrase.split()) for values in sets.values() for phrase in values), default=1)
@@ -116,5 +118,5 @@ def merge(files: Iterable[Mapping]) -> Lexicon:
     return Lexicon(section_aliases=MappingProxyType(by_kind("sections")), section_words=MappingProxyType(stems),
                    months=MappingProxyType(months),
                    pronouns=MappingProxyType(pronouns), title_suffixes=suffixes,
-                   institution_suffixes=institution_suffixes, title_prefixes=prefixes, definites=definites,
+                   institution_suffixes=institution_suffixes, title_prefixes=prefixes, definites=definites, date_leads=date_leads,
                    longest_phrase=longest, **sets)

@@ -27,8 +27,10 @@ _DATE_FORMS = (
     ("month_day", rf"(?P<mon>{_MONTH_WORD})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})"),
     ("numeric", r"(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})"),
 )
+_LEAD = "(?:" + "|".join(re.escape(lead) + (r"\s*" if lead.endswith(("'", "’")) else r"\s+")
+                         for lead in lexicon().date_leads) + ")?"  # "Le 16 mai", "On May 2", "L'11 maggio"
 _ITEM_PATTERNS = tuple(
-    (name, re.compile(rf"^\s*{_BOLD}(?P<date>{form}){_SEPARATOR}(?P<text>\S.*)$", re.DOTALL | re.IGNORECASE))
+    (name, re.compile(rf"^\s*{_BOLD}{_LEAD}(?P<date>{form}){_SEPARATOR}(?P<text>\S.*)$", re.DOTALL | re.IGNORECASE))
     for name, form in _DATE_FORMS
 )
 
