@@ -331,5 +331,5 @@ class Attributor:
 
 
 def _title_cased(words: list[str]) -> bool:
-    long_words = [w for w in words if len(w) > 3]
+    long_words = [w for w in words if len(w) > 3 and not w.isdigit()]  # "Monitor de Riesgos 2026"
     return bool(long_words) and all(w[:1].isupper() for w in long_words) and words[-1][-1:] not in ".!?"
