@@ -157,8 +157,9 @@ class PhraseReader:
             while self.word(particles, end) is not None and self.tokens[particles].norm in PARTICLES \
                     and particles - position < 3:
                 particles += 1
-            if particles > position and (position > index or leading_particle) and self.is_name_word(particles, end):
-                position = particles
+            joined = position > index or leading_particle
+            if particles > position and joined and self._name_after_particle(particles, end):
+                position = particles + 1
                 continue
             glued = self.tokens[position].start == self.tokens[position - 1].end if position > index else False
             if glued and self.tokens[position].is_punct("'", "’") and self.is_name_word(position + 1, end):
@@ -166,6 +167,13 @@ class PhraseReader:
                 continue
             break
         return position
+
+    def _name_after_particle(self, index: int, end: int) -> bool:
+        """After a particle any capitalised word continues a name, even one that is also a function word
+        ("Inês Carvalho de Sá")."""
+        token = self.word(index, end)
+        return token is not None and token.cap and index not in self.starts \
+            and token.norm not in self.lex.speech_verbs and not token.text.isupper()
 
     def split_run(self, start: int, stop: int) -> tuple[int, bool]:
         """Where the name starts in a capitalised run (after its last title word), and whether the run
@@ -279,9 +287,6 @@ class PhraseReader:
                     continue
                 if definite and name_start == role_start and not titled:
                     return self._institution(role_start, run_end, end)  # "the Kremlin", "o Itamaraty"
-                if position > role_start and not titled and name_start == position \
-                        and not self.tokens[position - 1].norm.endswith(AGENT_ENDINGS):
-                    return None  # "reporters aboard Air Force One": words before a name that make no title
                 return self._name(name_start, end, role_start, name_start)
             if self.lex.is_title(norm) and (token.cap or not self._function_word(norm)):  # "Me Dupont", not "me"
                 titled = True
@@ -504,20 +509,30 @@ class PhraseReader:
         if not (index < end and self.tokens[index].is_punct(",")):
             return None
         stop = index + 1
-        while stop < end and stop - index <= MAX_APPOSITIVE and not self.tokens[stop].is_punct(",", ";", ":", ".") \
-                and self.tokens[stop].kind != "quote" and self.verb_at(stop, end) == stop:
+        relative = False  # inside "who wrote the bill" a verb does not end the appositive
+        while stop < end and stop - index <= MAX_APPOSITIVE and not self.tokens[stop].is_punct(",", ";", ":", ".", "(") \
+                and self.tokens[stop].kind != "quote" and (relative or self.verb_at(stop, end) == stop):
+            relative = relative or (stop > index + 1 and self._relative(stop))
             stop += 1
         if stop == index + 1 or stop - index > MAX_APPOSITIVE:
             return None
         start = self.phrase_at(index + 1, stop, self.lex.determiners)
         words = [self.tokens[p].norm for p in range(start, stop)]
+        closing = self._past_bracket(stop, end)  # ", researcher at the Centre for X (CESeC),"
+        closing = closing + 1 if closing < end and self.tokens[closing].is_punct(",") else closing
         if not words or words[0] in RELATIVES:
-            return ("", stop + 1) if stop < end and self.tokens[stop].is_punct(",") else None
+            return ("", closing) if closing > stop else None
         if not (any(self.lex.is_title(word) for word in words) or self._names_job(start)) \
                 or self._ends_with_person(start, stop):
             return None
-        closing = stop + 1 if stop < end and self.tokens[stop].is_punct(",") else stop
         return self.text(start, stop), closing
+
+    def _past_bracket(self, position: int, end: int) -> int:
+        if not (position < end and self.tokens[position].is_punct("(")):
+            return position
+        closing = next((p for p in range(position + 1, min(end, position + MAX_APPOSITIVE))
+                        if self.tokens[p].is_punct(")")), None)
+        return closing + 1 if closing is not None else position
 
     def _names_job(self, index: int) -> bool:
         """An appositive's first word names a job when it is a lower-case noun with an agent's ending:

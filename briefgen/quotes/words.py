@@ -21,7 +21,8 @@ GENITIVES = _words("of de da do das dos del des du di della dello degli dei dell
 ARTICLE_GENITIVES = _words("der des del della dello degli dei delle du do das dos")
 CONNECTORS = GENITIVES | _words("for at in on by with para pour per für en em no na nos nas ao aos à au aux al nel "
                                 "nella nei sul sulla dans auprès ante sobre presso bei beim am im zum zur par por "
-                                "avec con com mit")
+                                "avec con com mit sur sous vers chez entre lors ai agli alle alla allo dal dalla "
+                                "às pelo pela from aboard near")
 PLACE_CONNECTORS = _words("in en em à a a nel in bei")
 INSTITUTION_LINKS = GENITIVES | _words("for für para pour per")  # "Landesamt für Umwelt"
 CLITICS = _words("me te se nos os le les lo mi ti ci vi gli lhe lhes mir ihm uns")
@@ -32,7 +33,7 @@ lunes martes miercoles jueves viernes sabado domingo hoy ayer lundi mardi mercre
 hier segunda terca quarta quinta sexta sabado hoje ontem montag dienstag mittwoch donnerstag freitag samstag
 sonntag heute gestern lunedi martedi mercoledi giovedi venerdi domenica oggi ieri statement press conference
 interview comunicado nota communique conferencia entrevista pressekonferenza mitteilung erklarung dichiarazione
-ore uhr woche monat jahr tag abend morgen nachmittag vormittag
+ore uhr woche monat jahr tag abend morgen nachmittag vormittag anoche anteayer madrugada soir sera stasera noite
 """)
 MAX_APPOSITIVE = 16
 # a job right before a name, when no title word is known: "forecaster Jane Roe", "analista", "Ökonomin"
