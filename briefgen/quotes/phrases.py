@@ -124,7 +124,8 @@ class PhraseReader:
 
     def is_name_word(self, index: int, end: int) -> bool:
         token = self.word(index, end)
-        if token is None or not token.cap or token.norm in self.lex.not_names or token.norm in self.lex.speech_verbs:
+        if token is None or not token.cap or token.norm in self.lex.not_names or token.norm in self.lex.speech_verbs \
+                or any(ch.isdigit() for ch in token.text):  # "H5N1", "G7"
             return False
         if token.norm in self.lex.months or token.norm in TIME_WORDS:  # "in September", unless "Marco Bianchi"
             following = self.word(index + 1, end)
@@ -287,6 +288,8 @@ class PhraseReader:
                     continue
                 if definite and name_start == role_start and not titled:
                     return self._institution(role_start, run_end, end)  # "the Kremlin", "o Itamaraty"
+                if position > role_start and not titled and not self._names_person(name_start, run_end):
+                    return None  # "el virus Zika": descriptors make a role only before a person's full name
                 return self._name(name_start, end, role_start, name_start)
             if self.lex.is_title(norm) and (token.cap or not self._function_word(norm)):  # "Me Dupont", not "me"
                 titled = True
