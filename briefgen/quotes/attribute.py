@@ -36,7 +36,8 @@ from briefgen.quotes.words import PARTICLES, RELATIVES
 MAX_EMBEDDED_WORDS = 3  # a quoted phrase this short inside a sentence is a scare quote or a name
 MAX_ATTRIBUTION_SENTENCE = 8  # tokens: "Smith asked on Monday."
 MAX_CLAUSE = 16  # tokens in a clause between commas after a speaker
-MAX_ADJUNCTS = 2  # adjuncts between a speech verb and its speaker: "declaró ayer en el Congreso la ministra"
+MAX_ADJUNCTS = 3  # adjuncts between a speech verb and its speaker: "declaró anoche ante sus simpatizantes en
+# Zaragoza el presidente…"
 _INTRODUCERS = frozenset(":,—–-(")
 _NUMBERS = re.compile(r"[\d\s.,:%$€£+\-–/]+")
 INDIRECT = frozenset("a al ao aos all alla agli ai to au aux".split())  # "told Reuters", "dijo a EFE"

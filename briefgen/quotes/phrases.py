@@ -24,6 +24,7 @@ from briefgen.quotes.words import (
     MAX_ADJECTIVES,
     MAX_APPOSITIVE,
     MAX_COMPLEMENT,
+    MAX_ADJUNCT_WORDS,
     MAX_DESCRIPTION,
     MAX_DESCRIPTORS,
     PARTICLES,
@@ -351,11 +352,23 @@ class PhraseReader:
             return None
         return Speaker(self.text(index + 1, position), kind="unnamed")
 
+    def _plain_words_end(self, position: int, end: int) -> int:
+        """After the lower-case content words of an adjunct ("in conferenza stampa"), up to a determiner, a
+        title or a capital, which begin the speaker."""
+        stop = position + 1
+        while stop < min(end, position + MAX_ADJUNCT_WORDS) and self.word(stop, end) is not None:
+            token = self.tokens[stop]
+            if token.cap or not self.plain_word(token.norm) or self.lex.is_title(token.norm):
+                break
+            stop += 1
+        return stop
+
     def _participle_before(self, position: int) -> bool:
         """The word before a connector takes it as its adjunct ("joint par", "impegnato nei", "based in"): a
         participle, not the noun or a title."""
-        previous = self.tokens[position - 1].norm
-        return not self.lex.is_title(previous) and not previous.endswith(AGENT_ENDINGS)
+        previous = self.tokens[position - 1]
+        return not self.lex.is_title(previous.norm) and not previous.norm.endswith(AGENT_ENDINGS) \
+            and (participle(previous.text) or previous.norm.endswith(("int", "it", "is", "ert", "uto")))
 
     def adjunct_end(self, index: int, end: int) -> int:
         """The index after an adjunct of place or time at ``index`` ("en el Congreso", "à Rome", "la semaine
@@ -377,7 +390,7 @@ class PhraseReader:
         if position == index:
             return index + 1 if not token.cap and token.norm.endswith(ADVERB_ENDINGS) else index
         run_end = self.capitalised_run(position, end)
-        position = run_end if run_end > position else position + 1
+        position = run_end if run_end > position else self._plain_words_end(position, end)
         while self.word(position, end) is not None and self.tokens[position].norm in GENITIVES:
             following = position + 1  # "en la sede de la Cancillería"
             while self.word(following, end) is not None and self.tokens[following].norm in self.lex.determiners:

@@ -25,7 +25,7 @@ CONNECTORS = GENITIVES | _words("for at in on by with para pour per für en em n
                                 "às pelo pela from aboard near")
 PLACE_CONNECTORS = _words("in en em à a a nel in bei")
 INSTITUTION_LINKS = GENITIVES | _words("for für para pour per")  # "Landesamt für Umwelt"
-CLITICS = _words("me te se nos os le les lo mi ti ci vi gli lhe lhes mir ihm uns")
+CLITICS = _words("me te se nos os le les lo mi ti ci vi gli lhe lhes mir ihm uns m t s")  # m' = French "me"
 RELATIVES = _words("who which whom que qui quien quienes cui che der die welche welcher")
 TIME_WORDS = _words("""
 monday tuesday wednesday thursday friday saturday sunday today yesterday tonight weekend week morning evening
@@ -42,6 +42,7 @@ AGENT_ENDINGS = ("er", "or", "ist", "ian", "eur", "euse", "ista", "iste", "ero",
 MAX_COMPLEMENT = 12  # words of a title's complement: "head of the basin's joint disease-surveillance unit"
 MAX_DESCRIPTORS = 3  # words before a title: "senior European"
 MAX_ADJECTIVES = 2  # after it: "diplomata europeu"
+MAX_ADJUNCT_WORDS = 3  # lower-case words of an adjunct: "en una rueda de prensa", "in conferenza stampa"
 MAX_DESCRIPTION = 10  # words of an unnamed source's description
 ADVERB_ENDINGS = ("ly", "ment", "mente", "weise")
 
