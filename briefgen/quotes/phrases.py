@@ -167,6 +167,9 @@ class PhraseReader:
             if glued and self.tokens[position].is_punct("'", "’") and self.is_name_word(position + 1, end):
                 position += 1
                 continue
+            if position > index and self.tokens[position].is_punct("&") and self.is_name_word(position + 1, end):
+                position += 1  # "Haus & Grund", "Johnson & Johnson"
+                continue
             break
         return position
 
@@ -318,6 +321,10 @@ class PhraseReader:
                 position += 1
         if not (titled or institution):
             return None
+        if titled:
+            named = self._name_after_long_title(role_start, position, end)
+            if named is not None:
+                return named
         while position > role_start and self.tokens[position - 1].norm in CONNECTORS | self.lex.determiners:
             position -= 1
         description = self.text(role_start, position)
@@ -398,6 +405,27 @@ class PhraseReader:
             run_end = self.capitalised_run(following, end)
             position = run_end if run_end > following else following + 1
         return min(position, end)
+
+    def _name_after_long_title(self, role_start: int, position: int, end: int) -> Phrase | None:
+        """"el presidente en funciones y candidato del PP, Javier Lasierra": a title whose words this reader
+        cannot follow, then a comma and a full name that ends the clause — the name is the speaker, everything
+        before the comma its role."""
+        for comma in range(position, min(end, position + MAX_COMPLEMENT)):
+            token = self.tokens[comma]
+            if token.kind == "word" and (self.verb_at(comma, end) > comma or self._relative(comma)):
+                return None
+            if token.kind == "word":
+                continue
+            if not token.is_punct(",", "'", "’"):
+                return None
+            if token.is_punct(",") and self.is_name_word(comma + 1, end):
+                run_end = self.capitalised_run(comma + 1, end, leading_particle=True)
+                closes = run_end == end or self.tokens[run_end].kind != "word" or self.verb_at(run_end, end) > run_end
+                if closes and self._names_person(comma + 1, run_end):
+                    return Phrase(Speaker(self.text(comma + 1, run_end), role=self.role_text(role_start, comma)),
+                                  run_end)
+                return None
+        return None
 
     def _opens_clause(self, index: int) -> bool:
         if index in self.starts or index == 0:
