@@ -114,6 +114,9 @@ def attribution_speaker(who: str, lex: Lexicon) -> Speaker | None:
     if phrase is None:
         return Speaker(name.strip(), role.strip()) if name.strip() else None
     speaker = phrase.speaker
+    if phrase.end < len(tokens) and all(token.kind == "word" for token in tokens[phrase.end:]) \
+            and speaker.kind in ("person", "institution") and not speaker.role:
+        speaker = replace(speaker, name=name.strip())  # the line names only the speaker: "— Coalizão Direitos na Rede"
     if speaker.kind == "person":
         return replace(speaker, role=role.strip() or speaker.role)
     return speaker

@@ -93,7 +93,7 @@ class Attributor:
         without a role, or with only "the diplomat", are resolved with."""
         found = []
         for first, end in self.sentences:
-            starts = {first} | {p + 1 for p in range(first, end) if self.tokens[p].is_punct(",")}
+            starts = set(self._clause_starts(first, end))
             starts |= {after for p in range(first, end) if (after := self.reader.verb_at(p, end)) > p}
             starts |= {after for p in range(first, end)
                        if (after := self.reader.phrase_at(p, end, self.lex.according_to)) > p}

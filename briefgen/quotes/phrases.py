@@ -128,9 +128,10 @@ class PhraseReader:
         if token is None or not token.cap or token.norm in self.lex.not_names or token.norm in self.lex.speech_verbs \
                 or any(ch.isdigit() for ch in token.text):  # "H5N1", "G7"
             return False
-        if token.norm in self.lex.months or token.norm in TIME_WORDS:  # "in September", unless "Marco Bianchi"
+        if token.norm in self.lex.months or token.norm in TIME_WORDS:  # "in September", unless "Marco De Santis"
             following = self.word(index + 1, end)
-            return following is not None and following.cap and following.norm not in self.lex.not_names
+            return following is not None and following.cap and (
+                following.norm not in self.lex.not_names or self.capitalised_run(index + 1, end, True) > index + 2)
         if index in self.starts and self.vocabulary is not None and token.norm not in self.vocabulary.names:
             following = self.word(index + 1, end)
             if following is not None and following.cap and following.norm not in self.lex.not_names:
