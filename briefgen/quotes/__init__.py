@@ -54,8 +54,9 @@ def find_quotes(blocks: Sequence[TextBlock], actors: Iterable[str] = ()) -> list
                 found.append(quote)
                 continue
         attributor = Attributor(block.text, lex, vocabulary)
-        quotations = attributor.quotations(previous.speaker if previous else None)
         after_question = index > 0 and blocks[index - 1].text.rstrip(" *_").endswith("?")
+        continuing = previous.speaker if previous and not after_question else None  # an answer is no continuation
+        quotations = attributor.quotations(continuing)
         if not quotations and after_question and attributor.is_bare_quotation():
             token = next(t for t in attributor.tokens if t.kind == "quote")  # an interview's answer
             quotations = [(token, Speaker("", kind="interviewee"))]
