@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from briefgen import __version__
-from briefgen.cache import CACHE_DIR, BuildCache, SourceEntry, digest, source_digest
+from briefgen.cache import NO_CACHE, CACHE_DIR, BuildCache, SourceEntry, digest, source_digest
 from briefgen.collect import Selection, collect, is_published
 from briefgen.config import SiteConfig
 from briefgen.discover import ContentFile, discover, shown_path
@@ -35,6 +35,7 @@ from briefgen.stories import related_briefings, relations_key
 from briefgen.theme import Theme, load_theme
 from briefgen.urls import briefing_route, output_file
 from briefgen.workers import Parsed, Task, parse_all
+from briefgen.faults import SiteLock, doing
 from briefgen.write import MARKER, OutputSession, WriteReport, check_output_folder, read_marker, spare_path
 
 Progress = Callable[[str, int, "int | None"], None]  # (stage, done, total or None)
@@ -52,6 +53,8 @@ class BuildOptions:
     strict: bool = False
     use_cache: bool = True
     jobs: int | None = None  # worker processes (default: one per core)
+    lock_timeout: float = 120.0  # seconds to wait for another build of the same output or cache
+    on_wait: Callable[[str], None] | None = None  # told once when this build waits for another
 
 
 @dataclass
@@ -211,10 +214,13 @@ def clean(config: SiteConfig) -> list[Path]:
     """Remove the cache folder, the output folder (only if briefgen made it) and its spare."""
     removed = []
     output = config.output_path
-    for folder in (config.root / CACHE_DIR, spare_path(output), output):
-        if folder.is_dir() and (folder.name == CACHE_DIR or (folder / MARKER).exists()):
-            shutil.rmtree(folder)
-            removed.append(folder)
+    lock = lock_path(output)
+    with doing("cleaning", config.root), SiteLock(lock, f"the output folder {output}", timeout=0):
+        for folder in (config.root / CACHE_DIR, spare_path(output), output):
+            if folder.is_dir() and (folder.name == CACHE_DIR or (folder / MARKER).exists()):
+                shutil.rmtree(folder)
+                removed.append(folder)
+        lock.unlink(missing_ok=True)  # held until closed: no build can take it in between
     return removed
 
 
@@ -226,16 +232,29 @@ def build(config: SiteConfig, options: BuildOptions, progress: Progress = _no_pr
     """Build the site into ``config.output_path``; raise :class:`BuildFailed` and keep the old site on error."""
     started = time.perf_counter()
     output = config.output_path
-    check_output_folder(output, protected=(config.root, config.content_path), content=config.content_path)
-    theme = load_theme(config.root, config.theme, config.display(config.config_path))
+    with doing("checking the output folder", output):
+        check_output_folder(output, protected=(config.root, config.content_path), content=config.content_path)
+    with doing("reading the theme", config.root):
+        theme = load_theme(config.root, config.theme, config.display(config.config_path))
     with contextlib.ExitStack() as stack:
+        stack.enter_context(SiteLock(lock_path(output), f"the output folder {output}", options.lock_timeout,
+                                     options.on_wait))
         if options.use_cache:
             path = cache_file(config, cache_name)
+            stack.enter_context(SiteLock(path.with_suffix(".lock"), f"the build cache {path}", options.lock_timeout,
+                                         options.on_wait, NO_CACHE))
         else:  # a throwaway cache, so that --no-cache runs exactly the same pipeline
-            path = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="briefgen-cache-"))) / "cache.sqlite"
+            with doing("making a temporary cache folder", tempfile.gettempdir()):
+                folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="briefgen-cache-"))
+            path = Path(folder) / "cache.sqlite"
         cache = BuildCache(path, build_key(config, theme))
         stack.callback(cache.close)
         return _build(config, options, theme, cache, progress, in_place, started)
+
+
+def lock_path(output: Path) -> Path:
+    """The lock file of an output folder, beside it (the folder itself is swapped whole)."""
+    return output.parent / f".{output.name}.briefgen-lock"
 
 
 class _ProductWriter:
@@ -315,7 +334,8 @@ def _build(config: SiteConfig, options: BuildOptions, theme: Theme, cache: Build
            in_place: bool, started: float) -> BuildResult:
     marker = read_marker(config.output_path)
     discovery = Problems()
-    files = discover(config.content_path, config.root, discovery)
+    with doing("reading the content folder", config.content_path):
+        files = discover(config.content_path, config.root, discovery)
     done = _up_to_date(config, options, cache, marker, files, started)
     if done is not None:
         return done
@@ -323,41 +343,59 @@ def _build(config: SiteConfig, options: BuildOptions, theme: Theme, cache: Build
     spare_marker = read_marker(spare_path(config.output_path))
     spare = cache.outputs(spare_marker, "spare")
     links = LinkChecker(config.base_url, config.root)
-    session = OutputSession(config.output_path, previous, spare=spare, in_place=in_place)
+    with doing("preparing the new site beside the output folder", config.output_path.parent):
+        session = OutputSession(config.output_path, previous, spare=spare, in_place=in_place)
     try:
-        loader = _Loader(config, options, cache, theme, progress)
-        loader.problems.extend(discovery)
-        products = _ProductWriter(session, cache, selection_for(options), links)
-        loaded = loader.load(render_all=not previous, sink=products, files=files)
+        with doing("reading the content", config.content_path):
+            loader = _Loader(config, options, cache, theme, progress)
+            loader.problems.extend(discovery)
+            products = _ProductWriter(session, cache, selection_for(options), links)
+            loaded = loader.load(render_all=not previous, sink=products, files=files)
         if files and not loaded.site.briefings:
             loaded.problems.warn(_nothing_published(shown_path(config.content_path, config.root), files,
                                                      loaded.briefings))
         loaded.problems.raise_if_errors(strict=options.strict)
-        renderer = PageRenderer(config, theme)
-        _carry_over_or_render(loaded, loader, session, cache, products, renderer)
-        products.flush()
-        inputs = PlanInputs(key=cache.build_key, digests=loaded.digests,
-                            entry_html=lambda b: cache.entries([loaded.digests[b.slug]])[loaded.digests[b.slug]])
-        index = _search_index(loaded, loader, cache, products) if config.search else None
-        outputs = plan_site(loaded.site, renderer, theme, inputs)
-        if index is not None:
-            outputs = itertools.chain(outputs, plan_search(loaded.site, renderer, cache.build_key, loaded.digests,
-                                                           index))
-        outputs = itertools.chain(outputs, plan_redirects(loaded.site, renderer, cache.build_key, session.has))
-        for done, planned in enumerate(outputs, 1):
-            progress("writing", done, None)
-            _place(planned, session, links)
+        with doing("writing the site", session.target):
+            renderer = PageRenderer(config, theme)
+            _carry_over_or_render(loaded, loader, session, cache, products, renderer)
+            products.flush()
+            inputs = PlanInputs(key=cache.build_key, digests=loaded.digests,
+                                entry_html=lambda b: cache.entries([loaded.digests[b.slug]])[loaded.digests[b.slug]])
+            index = _search_index(loaded, loader, cache, products) if config.search else None
+            outputs = plan_site(loaded.site, renderer, theme, inputs)
+            if index is not None:
+                outputs = itertools.chain(outputs, plan_search(loaded.site, renderer, cache.build_key,
+                                                               loaded.digests, index))
+            outputs = itertools.chain(outputs, plan_redirects(loaded.site, renderer, cache.build_key, session.has))
+            for done, planned in enumerate(outputs, 1):
+                progress("writing", done, None)
+                _place(planned, session, links)
         problems = links.problems(session.report.paths, session if session.removed_paths() else None)
         if problems:
             raise BuildFailed(problems)
         token = digest(*sorted(f"{path}\0{fp}" for path, fp in session.fingerprints.items()))
         cache.forget_outputs()
-        report = session.commit(token)
+        with doing("putting the new site in place", config.output_path):
+            report = session.commit(token)
     except BaseException:
         session.abort()
         raise
+    try:
+        _remember(cache, loader, loaded, session, report, options, index, previous if not in_place else None, marker,
+                  token)
+    except BuildFailed as failure:  # the site is right; the cache forgot its outputs, so nothing stale is trusted
+        raise BuildFailed(failure.problems, site_replaced=True) from None
+    return BuildResult(briefings=len(loaded.site.briefings), output=config.output_path, report=report,
+                       warnings=loaded.problems.warnings, elapsed=time.perf_counter() - started,
+                       parsed=loader.parsed)
+
+
+def _remember(cache: BuildCache, loader: _Loader, loaded: LoadedSite, session: OutputSession, report: WriteReport,
+              options: BuildOptions, index: SearchIndex | None, replaced: dict[str, str] | None, marker: str,
+              token: str) -> None:
+    """Record in the cache what this build read and wrote, for the next one."""
     cache.put_sources(loader.fresh, keep=set(loader.entries))
-    kept_aside = None if in_place else (previous, marker)  # the site just replaced is now the spare
+    kept_aside = None if replaced is None else (replaced, marker)  # the site just replaced is now the spare
     cache.put_outputs((session.fingerprints, token), kept_aside, {
         "briefings": len(loaded.site.briefings),
         "counts": report.counts,
@@ -370,9 +408,6 @@ def _build(config: SiteConfig, options: BuildOptions, theme: Theme, cache: Build
         cache.put_search(update.state.plain(), update.changed, gone=None if update.rebuilt else update.gone)
     cache.prune_entries(set(loaded.digests.values()))
     cache.prune_words(set(loaded.digests.values()))
-    return BuildResult(briefings=len(loaded.site.briefings), output=config.output_path, report=report,
-                       warnings=loaded.problems.warnings, elapsed=time.perf_counter() - started,
-                       parsed=loader.parsed)
 
 
 NOTHING_PUBLISHED_SHOWN = 5

@@ -9,11 +9,14 @@ clean rebuild, never a wrong site.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import gc
 import hashlib
 import json
 import marshal
 import pickle
+import shutil
 import sqlite3
 import zlib
 from dataclasses import dataclass
@@ -21,9 +24,16 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from briefgen import __version__
+from briefgen.errors import BuildFailed
+from briefgen.faults import doing, os_problem
 
 CACHE_DIR = ".briefgen-cache"
 SCHEMA = 7
+NEARLY_FULL_BYTES = 1 << 20
+NO_CACHE = "or build without it: --no-cache"
+# SQLite's words for faults of the machine, and the error they are
+_SQLITE_FAULTS = (("readonly", errno.EROFS), ("read-only", errno.EROFS), ("disk is full", errno.ENOSPC),
+                  ("unable to open", errno.EACCES), ("disk i/o error", errno.EIO), ("out of memory", errno.ENOMEM))
 
 
 def digest(*parts: bytes | str) -> str:
@@ -57,6 +67,13 @@ class SourceEntry:
     recorded_ns: int = 0  # when the file was read: a file changed in the same instant is checked by content
 
 
+def _nearly_full(folder: Path) -> bool:
+    try:
+        return shutil.disk_usage(folder).free < NEARLY_FULL_BYTES
+    except OSError:
+        return False
+
+
 class BuildCache:
     """A small key-value store over SQLite; every method degrades to "nothing cached" on a database error."""
 
@@ -68,10 +85,13 @@ class BuildCache:
     # ---- opening ----------------------------------------------------------------------------------------
 
     def _open(self) -> sqlite3.Connection | None:
+        with doing("opening the build cache", self.path, NO_CACHE):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            ignore = self.path.parent / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("*\n")
         for attempt in range(2):
             try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                (self.path.parent / ".gitignore").write_text("*\n")
                 db = sqlite3.connect(self.path, timeout=2, isolation_level=None)
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("PRAGMA synchronous=NORMAL")
@@ -93,10 +113,23 @@ class BuildCache:
                     CREATE TABLE IF NOT EXISTS search (name TEXT PRIMARY KEY, data BLOB);
                 """)
                 return db
-            except (sqlite3.Error, OSError):
+            except (sqlite3.Error, OSError) as error:
+                self._raise_fault(error, "opening the build cache")
                 if attempt == 0 and self.path.exists():
                     self._discard()
         return None
+
+    def _raise_fault(self, error: Exception, activity: str) -> None:
+        """A cache the machine will not let briefgen read or write (read-only, full disk, permissions) is an error
+        the user must hear about; a corrupt or foreign one is only dropped (the build starts clean)."""
+        if isinstance(error, OSError):
+            raise BuildFailed([os_problem(error, activity, self.path, NO_CACHE)]) from None
+        message = str(error).lower()
+        for words, code in _SQLITE_FAULTS:
+            if words in message:
+                if code == errno.EIO and _nearly_full(self.path.parent):
+                    code = errno.ENOSPC  # SQLite says "disk I/O error" when its journal finds no room
+                raise BuildFailed([os_problem(OSError(code, message), activity, self.path, NO_CACHE)]) from None
 
     def _discard(self) -> None:
         for suffix in ("", "-wal", "-shm"):
@@ -115,9 +148,19 @@ class BuildCache:
             return default
         try:
             return action(self._db)
-        except (sqlite3.Error, pickle.PickleError, zlib.error, EOFError, AttributeError, TypeError, ValueError):
-            self._db = None  # a broken cache is dropped for the rest of the build
+        except (sqlite3.Error, OSError) as error:
+            self._drop()
+            self._raise_fault(error, "using the build cache")
             return default
+        except (pickle.PickleError, zlib.error, EOFError, AttributeError, TypeError, ValueError):
+            self._drop()  # a broken cache is dropped for the rest of the build
+            return default
+
+    def _drop(self) -> None:
+        db, self._db = self._db, None
+        if db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                db.close()
 
     # ---- sources ----------------------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from briefgen import __version__
 from briefgen.build import BuildOptions, BuildResult, build, build_time, load_site
 from briefgen.config import CONFIG_NAME, SiteConfig, load_config, with_output
 from briefgen.errors import BriefgenError, BuildFailed, Problem
+from briefgen.faults import os_problem
 from briefgen.importers import KINDS
 
 PROGRESS_AFTER_SECONDS = 1.0
@@ -39,6 +40,11 @@ def fail(problems: list[Problem], what: str, consequence: str = "") -> None:
 
 
 KEPT = "; the previous site was left as it was"
+REPLACED = "; the new site is in place, and the next build starts from a clean cache"
+
+
+def consequence(failure: BuildFailed) -> str:
+    return REPLACED if failure.site_replaced else KEPT
 
 
 def user_errors(function):
@@ -49,10 +55,12 @@ def user_errors(function):
         try:
             return function(*args, **kwargs)
         except BuildFailed as failure:
-            fail(failure.problems, "Build", KEPT)
+            fail(failure.problems, "Build", consequence(failure))
         except BriefgenError as error:
             click.secho(f"error: {error}", fg="red", err=True)
             sys.exit(1)
+        except OSError as error:  # a fault of the machine outside any build stage: still no traceback
+            fail([os_problem(error, f"`briefgen {function.__name__.removesuffix('_command')}`")], "Command")
 
     return wrapper
 
@@ -123,9 +131,12 @@ def main(context: click.Context) -> None:
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--no-cache", is_flag=True, help="Ignore and keep no build cache: parse and render everything.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), help="Worker processes (default: one per core).")
+@click.option("--wait", default=120.0, show_default=True, metavar="SECONDS", type=click.FloatRange(0),
+              help="How long to wait for another build of the same site to finish.")
 @verbosity_options
 @user_errors
-def build_command(config_path, output, base_url, drafts, future, strict, no_cache, jobs, quiet, verbose) -> None:
+def build_command(config_path, output, base_url, drafts, future, strict, no_cache, jobs, wait, quiet,
+                  verbose) -> None:
     """Build the site into the output folder (site/ by default).
 
     Example: briefgen build --base-url https://user.github.io/briefings/
@@ -134,10 +145,12 @@ def build_command(config_path, output, base_url, drafts, future, strict, no_cach
     progress = Progress(enabled=not quiet and sys.stderr.isatty())
     try:
         result = build(config, BuildOptions(include_drafts=drafts, include_future=future, strict=strict,
-                                            use_cache=not no_cache, jobs=jobs), progress=progress)
+                                            use_cache=not no_cache, jobs=jobs, lock_timeout=wait,
+                                            on_wait=lambda message: click.echo(message, err=True)),
+                       progress=progress)
     except BuildFailed as failure:
         progress.finish()
-        fail(failure.problems, "Build", KEPT)
+        fail(failure.problems, "Build", consequence(failure))
     progress.finish()
     if not quiet:
         echo_problems(result.warnings, "warning", "yellow")

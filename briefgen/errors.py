@@ -42,12 +42,13 @@ class BriefgenError(Exception):
 class BuildFailed(BriefgenError):
     """One or more problems stopped the build; all of them are carried, sorted by place."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], site_replaced: bool = False):
         self.problems = sorted(problems, key=_problem_sort_key)
+        self.site_replaced = site_replaced  # the new site is in place; what failed came after
         super().__init__("\n".join(str(p) for p in self.problems))
 
     def __reduce__(self):  # travels back from worker processes intact
-        return (BuildFailed, (self.problems,))
+        return (BuildFailed, (self.problems, self.site_replaced))
 
 
 def _problem_sort_key(problem: Problem) -> tuple:

@@ -12,6 +12,7 @@ else's files.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -140,10 +141,7 @@ class OutputSession:
             with open(target, "wb") as handle:
                 handle.write(data)
         else:  # never write through an existing file: it may be shared with the live site
-            temporary = f"{target}.briefgen-new"
-            with open(temporary, "wb") as handle:
-                handle.write(data)
-            os.replace(temporary, target)
+            _write_then_replace(target, data)
         self.report.written += 1
         self.report.bytes += len(data)
 
@@ -195,11 +193,17 @@ class OutputSession:
         self._ensure_parent(target)
         temporary = f"{target}.briefgen-new" if self.mode != "staging" else target
         try:
-            os.link(current, temporary)
-        except OSError:
-            shutil.copy2(current, temporary)
-        if temporary != target:
-            os.replace(temporary, target)
+            try:
+                os.link(current, temporary)
+            except OSError:
+                shutil.copy2(current, temporary)
+            if temporary != target:
+                os.replace(temporary, target)
+        except BaseException:
+            if temporary != target:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+            raise
 
     def _claim(self, path: str, kind: str, fingerprint: str, source: str) -> str:
         key = safe_relative_path(path)
@@ -257,10 +261,20 @@ def replace_file(output: Path, path: str, data: bytes) -> None:
     """Replace one file of an output folder atomically (for the development server's quick page updates)."""
     target = os.path.join(str(output), safe_relative_path(path))
     os.makedirs(os.path.dirname(target), exist_ok=True)
+    _write_then_replace(target, data)
+
+
+def _write_then_replace(target: str, data: bytes) -> None:
+    """Write beside ``target`` and rename over it; a write that fails (a full disk) leaves nothing behind."""
     temporary = f"{target}.briefgen-new"
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-    os.replace(temporary, target)
+    try:
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 # Plain names joined by slashes, none empty, none a dot or two, none near the 255-byte limit: what briefgen's own

@@ -31,5 +31,5 @@ def test_broken_site_reports_exact_errors(case, tmp_path, update_golden):
         expected_file.write_text(result.output, encoding="utf-8")
     assert result.output == expected_file.read_text(encoding="utf-8")
     assert (site / "site" / "index.html").read_text() == "previous site"
-    assert sorted(p.name for p in site.iterdir() if p.name != ".briefgen-cache") == sorted(
+    assert sorted(p.name for p in site.iterdir() if p.name not in (".briefgen-cache", ".site.briefgen-lock")) == sorted(
         p.name for p in (BROKEN / case).iterdir() if p.name != "expected.txt") + ["site"]

@@ -127,7 +127,8 @@ def test_failed_build_keeps_the_previous_site(small_site):
     result = run_cli("build", cwd=small_site)
     assert result.exit_code == 1
     assert tree(out) == before
-    assert sorted(p.name for p in small_site.iterdir()) == [".briefgen-cache", "briefgen.yaml", "content", "site"]
+    assert sorted(p.name for p in small_site.iterdir()) == [".briefgen-cache", ".site.briefgen-lock", "briefgen.yaml",
+                                                             "content", "site"]
 
 
 def test_refuses_an_output_folder_with_foreign_files(small_site):
