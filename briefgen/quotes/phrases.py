@@ -14,17 +14,20 @@ from dataclasses import dataclass
 from briefgen.lexicon import Lexicon
 from briefgen.quotes.tokens import Token
 from briefgen.quotes.words import (
+    ADJECTIVE_ENDINGS,
     ADVERB_ENDINGS,
     AGENT_ENDINGS,
     ARTICLE_GENITIVES,
     CLITICS,
     CONNECTORS,
+    CONTRACTIONS,
     GENITIVES,
     INSTITUTION_LINKS,
     MAX_ADJECTIVES,
+    MAX_ADJUNCT_WORDS,
     MAX_APPOSITIVE,
     MAX_COMPLEMENT,
-    MAX_ADJUNCT_WORDS,
+    MAX_COMPLEMENTS,
     MAX_DESCRIPTION,
     MAX_DESCRIPTORS,
     PARTICLES,
@@ -216,6 +219,8 @@ class PhraseReader:
 
     def noun_phrase(self, index: int, end: int) -> Phrase | None:
         """The speaker named by the phrase starting at ``index`` (not reading past ``end``), or None."""
+        if index < end and self.tokens[index].text.lower() in CONTRACTIONS:
+            return None  # "disse à agência": a preposition, though "à" reads as the article "a"
         position = self.phrase_at(index, end, self.lex.determiners)
         definite = position > index and not self.lex.is_indefinite(self.tokens[index].norm)
         token = self.word(position, end)
@@ -335,17 +340,18 @@ class PhraseReader:
         return Phrase(Speaker(description, kind="institution"), position)
 
     def unnamed_description(self, index: int, end: int) -> Speaker | None:
-        """An indefinite description with no title word the lexicon knows: "un gérant de fonds parisien",
-        "un vigile del fuoco", "a trader in Singapore" — an unnamed source. Read up to a comma, a relative
-        pronoun, a verb or the end; a time ("un día después") is no source."""
+        """A description with no title word the lexicon knows: "un gérant de fonds parisien", "un vigile del
+        fuoco", "a trader in Singapore", "la madre di uno dei ragazzi" — an unnamed source. Read up to a comma,
+        a relative pronoun, a clitic, a verb or the end; a time ("un día después") is no source."""
         token = self.word(index, end)
-        if token is None or token.norm not in self.lex.indefinites:
+        if token is None or token.norm not in self.lex.determiners:
             return None
         position = index + 1
         while position < end and position - index <= MAX_DESCRIPTION:
             word = self.word(position, end)
-            if word is None or word.norm in RELATIVES or self.verb_at(position, end) > position \
+            if word is None or self._relative(position) or self.verb_at(position, end) > position \
                     or word.norm in self.lex.auxiliaries or word.norm in self.lex.reported_speech \
+                    or (word.norm in CLITICS and not word.cap and position > index + 1) \
                     or word.norm in self.lex.not_names and word.norm not in CONNECTORS | self.lex.determiners:
                 break
             if word.norm in CONNECTORS and word.norm not in GENITIVES and position > index + 2:
@@ -356,7 +362,9 @@ class PhraseReader:
         while position > index + 1 and self.tokens[position - 1].norm in CONNECTORS | self.lex.determiners:
             position -= 1
         head = self.word(index + 1, position)
-        if head is None or head.cap or self.is_time(index + 1, position) or not self.plain_word(head.norm):
+        if head is None or self.is_time(index + 1, position) or not self.plain_word(head.norm):
+            return None
+        if head.cap and self.is_name_word(index + 2, position):  # "un Skilehrer aus Lech", not "a Jane Doe"
             return None
         return Speaker(self.text(index + 1, position), kind="unnamed")
 
@@ -437,25 +445,41 @@ class PhraseReader:
         return before.kind != "word" or self.verb_at(index - 1, index) == index or after_according
 
     def _institution(self, start: int, run_end: int, end: int) -> Phrase:
-        """An institution's name, with its adjectives and complement: "Department of Agriculture",
-        "Commission européenne", "Institut national de météorologie"."""
+        """An institution's name, with its adjectives and complements: "Department of Agriculture",
+        "Commission européenne", "Autorité de sûreté nucléaire et de radioprotection", "Lega dei club
+        professionistici". An adjective after the name needs an adjective's ending: German puts none there."""
         stop = run_end
         for _ in range(MAX_ADJECTIVES):
             token = self.word(stop, end)
-            if token is None or token.cap or not self.plain_word(token.norm) or self.verb_at(stop, end) > stop:
+            if token is None or token.cap or not self.plain_word(token.norm) or self.verb_at(stop, end) > stop \
+                    or not token.norm.endswith(ADJECTIVE_ENDINGS):
                 break
             stop += 1
-        if self.word(stop, end) is not None and self.tokens[stop].norm in INSTITUTION_LINKS:
-            following = stop + 1
-            while self.word(following, end) is not None and self.tokens[following].norm in self.lex.determiners:
-                following += 1
-            complement_end = self.capitalised_run(following, end)
-            if complement_end == following and self.word(following, end) is not None \
-                    and self.plain_word(self.tokens[following].norm) and self.verb_at(following, end) == following:
-                complement_end = following + 1
-            if complement_end > following:
-                stop = complement_end
+        for _ in range(MAX_COMPLEMENTS):
+            link = stop + 1 if self.word(stop, end) is not None and self.tokens[stop].norm in ("and", "et", "y", "e",
+                                                                                             "und") else stop
+            if self.word(link, end) is None or self.tokens[link].norm not in INSTITUTION_LINKS:
+                break
+            complement_end = self._complement_words(link + 1, end)
+            if complement_end == link + 1:
+                break
+            stop = complement_end
         return Phrase(Speaker(self.text(start, stop), kind="institution"), self._past_place(stop, end))
+
+    def _complement_words(self, index: int, end: int) -> int:
+        """After a genitive: determiners, then a capitalised run or up to two content words ("des parents
+        d'élèves", "de sûreté nucléaire", "dei club professionistici")."""
+        position = index
+        while self.word(position, end) is not None and self.tokens[position].norm in self.lex.determiners:
+            position += 1
+        run_end = self.capitalised_run(position, end)
+        if run_end > position:
+            return run_end
+        words = position
+        while words < position + 2 and self.word(words, end) is not None and not self.tokens[words].cap \
+                and self.plain_word(self.tokens[words].norm) and self.verb_at(words, end) == words:
+            words += 1
+        return words if words > position else index
 
     def _past_place(self, position: int, end: int) -> int:
         """Past where an institution is ("The Commerce Ministry in Beijing said"): it is not part of the name."""
@@ -555,8 +579,9 @@ class PhraseReader:
             return None
         stop = index + 1
         relative = False  # inside "who wrote the bill" a verb does not end the appositive
-        while stop < end and stop - index <= MAX_APPOSITIVE and not self.tokens[stop].is_punct(",", ";", ":", ".", "(") \
-                and self.tokens[stop].kind != "quote" and (relative or self.verb_at(stop, end) == stop):
+        while stop < end and stop - index <= MAX_APPOSITIVE \
+                and not self.tokens[stop].is_punct(",", ";", ":", ".", "(") and self.tokens[stop].kind != "quote" \
+                and (relative or self.verb_at(stop, end) == stop):
             relative = relative or (stop > index + 1 and self._relative(stop))
             stop += 1
         if stop == index + 1 or stop - index > MAX_APPOSITIVE:
@@ -595,7 +620,9 @@ class PhraseReader:
                 name_start, institution = self.split_run(position, run_end)
                 titled = name_start > position or (
                     position > start and self.lex.is_title(self.tokens[position - 1].norm))
-                if run_end == stop and titled and not institution and self._names_person(name_start, run_end):
+                complement = name_start < run_end and self.tokens[name_start].norm in ARTICLE_GENITIVES
+                if run_end == stop and titled and not institution and not complement \
+                        and self._names_person(name_start, run_end):
                     return True
                 position = run_end
             else:
