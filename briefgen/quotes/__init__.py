@@ -28,6 +28,7 @@ from briefgen.quotes.phrases import PhraseReader, Speaker, Vocabulary
 from briefgen.quotes.resolve import FULL_NAME as _FULL_NAME
 from briefgen.quotes.resolve import resolve
 from briefgen.quotes.tokens import clean_quotation, tokenize
+from briefgen.quotes.words import CONNECTORS
 
 _ATTRIBUTION = re.compile(r"^\s*(?:—|–|―|-{1,2})\s*(?P<who>\S.*)$", re.DOTALL)
 MAX_ATTRIBUTION = 200
@@ -108,8 +109,8 @@ def attribution_speaker(who: str, lex: Lexicon) -> Speaker | None:
     who = " ".join(who.split()).rstrip(".")
     bracketed = re.match(r"^(?P<name>[^(]+?)\s*\((?P<role>[^)]+)\)$", who)
     name, role = (bracketed.group("name"), bracketed.group("role")) if bracketed else who.partition(",")[::2]
-    if not any(lex.is_title(word) or lex.is_institution(word) for word in normalise(role).split()):
-        role = ""  # "— Donald Trump, on Truth Social" says where, not who
+    if _says_where(role, lex):
+        role = ""  # "— Donald Trump, on Truth Social" says where or when, not who
     tokens = tokenize(name.strip())
     phrase = PhraseReader(tokens, lex).noun_phrase(0, len(tokens))
     if phrase is None:
@@ -121,6 +122,12 @@ def attribution_speaker(who: str, lex: Lexicon) -> Speaker | None:
     if speaker.kind == "person":
         return replace(speaker, role=role.strip() or speaker.role)
     return speaker
+
+
+def _says_where(role: str, lex: Lexicon) -> bool:
+    """After "— Name," a role, unless it opens with a preposition or is a date ("on Truth Social", "14 May")."""
+    words = normalise(role).split()
+    return not words or words[0] in CONNECTORS or words[0].isdigit() or words[0] in lex.months
 
 
 def _strip_marks(text: str) -> str:

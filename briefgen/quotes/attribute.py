@@ -75,8 +75,8 @@ class Attributor:
                 if self.tokens[index].kind != "quote" or not self.is_quotation(index, first):
                     continue
                 speaker = self.after(index, end) or self.before(index, first) or self._next_sentence(number, index)
-                if speaker is None and index == first and last is not None:
-                    speaker = last
+                if speaker is None and last is not None and (index == first or self.tokens[index - 1].is_punct(":")):
+                    speaker = last  # "«…». E poi, ridendo amaramente: «…»"
                 if speaker is not None:
                     found.append((self.tokens[index], speaker))
                 last = speaker
@@ -253,11 +253,12 @@ class Attributor:
     # ---- before the quotation -----------------------------------------------------------------------------
 
     def before(self, index: int, first: int) -> Speaker | None:
-        for start in self._clause_starts(first, index):
+        clauses = set(self._clause_starts(first, index))
+        for start in range(first, index):  # "Laut X ist „…“" opening a clause, or "aunque según ella «…»"
             according = self.reader.phrase_at(start, index, self.lex.according_to)
             if according > start:
                 phrase = self.reader.noun_phrase(according, index)
-                if phrase is not None:
+                if phrase is not None and (start in clauses or self._only_marks_between(phrase.end, index)):
                     return phrase.speaker
         for verb in range(index - 1, first - 1, -1):
             if self.tokens[verb].kind != "word":
@@ -274,14 +275,25 @@ class Attributor:
                 return phrase.speaker
             break
         if index > first and self.tokens[index - 1].is_punct(":"):
-            for start in self._clause_starts(first, index):
-                phrase = self.reader.noun_phrase(start, index)
-                if phrase is not None:
-                    return phrase.speaker
-                description = self.reader.unnamed_description(start, index)
-                if description is not None:
-                    return description
+            return self._clause_subject(first, index)
+        if index > first and self.tokens[index - 1].norm in self.lex.reported_speech:
+            return self._clause_subject(first, index)  # "X puntualizó en rueda de prensa que «…»": any verb
         return None
+
+    def _clause_subject(self, first: int, index: int) -> Speaker | None:
+        """The speaker a clause opens with, whatever its verb: "Trump offered only a vague comment:", "La
+        Fédération des parents d'élèves a demandé que"."""
+        for start in self._clause_starts(first, index):
+            phrase = self.reader.noun_phrase(start, index)
+            if phrase is not None:
+                return phrase.speaker
+            description = self.reader.unnamed_description(start, index)
+            if description is not None:
+                return description
+        return None
+
+    def _only_marks_between(self, start: int, stop: int) -> bool:
+        return all(token.kind == "punct" for token in self.tokens[start:stop])
 
     def _clause_starts(self, first: int, stop: int) -> list[int]:
         """The sentence's start and every word after a comma or a dash ("**10:15** — La ministra…")."""

@@ -24,7 +24,7 @@ from briefgen.lexicon import Lexicon, normalise
 from briefgen.model import Quote, TextBlock
 from briefgen.quotes.attribute import Found
 from briefgen.quotes.phrases import Speaker
-from briefgen.quotes.words import PARTICLES
+from briefgen.quotes.words import ARTICLE_GENITIVES, PARTICLES
 
 LOOK_BACK_BLOCKS = 3
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-ſ"
@@ -174,6 +174,8 @@ def split_title(run: str, lex: Lexicon) -> tuple[str, str]:
             last_title = index
     if last_title < 0:
         return "", run.strip()
+    if normalise(words[last_title + 1]) in ARTICLE_GENITIVES and words[last_title + 1].islower():
+        return "", ""  # "Sprecher der Landespolizeidirektion": a title and its complement, no name
     title = [word for word in words[:last_title + 1] if not lex.is_honorific(normalise(word))]
     return " ".join(title), " ".join(words[last_title + 1:])
 
