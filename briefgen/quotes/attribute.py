@@ -75,8 +75,9 @@ class Attributor:
                 if self.tokens[index].kind != "quote" or not self.is_quotation(index, first):
                     continue
                 speaker = self.after(index, end) or self.before(index, first) or self._next_sentence(number, index)
-                if speaker is None and last is not None and (index == first or self.tokens[index - 1].is_punct(":")):
-                    speaker = last  # "«…». E poi, ridendo amaramente: «…»"
+                after_colon = found and self.tokens[index - 1].is_punct(":")  # "«…». E poi, ridendo: «…»"
+                if speaker is None and last is not None and (index == first or after_colon):
+                    speaker = last
                 if speaker is not None:
                     found.append((self.tokens[index], speaker))
                 last = speaker
@@ -180,7 +181,7 @@ class Attributor:
                 return phrase.speaker
             description = self.reader.unnamed_description(position, end)
             if description is not None:
-                return description
+                return description.speaker
             skipped = self.reader.adjunct_end(position, end)
             if skipped == position:
                 return None
@@ -284,12 +285,13 @@ class Attributor:
         """The speaker a clause opens with, whatever its verb: "Trump offered only a vague comment:", "La
         Fédération des parents d'élèves a demandé que"."""
         for start in self._clause_starts(first, index):
-            phrase = self.reader.noun_phrase(start, index)
+            phrase = self.reader.noun_phrase(start, index) or self.reader.unnamed_description(start, index)
             if phrase is not None:
                 return phrase.speaker
-            description = self.reader.unnamed_description(start, index)
-            if description is not None:
-                return description
+        for position in range(first, index):  # "Vor den Journalisten beließ er es bei einem Satz:"
+            token = self.tokens[position]
+            if token.kind == "word" and self.lex.pronouns.get(token.norm) == "person" and not token.cap:
+                return Speaker(token.text, kind="pronoun")
         return None
 
     def _only_marks_between(self, start: int, stop: int) -> bool:
@@ -321,7 +323,7 @@ class Attributor:
             else:
                 break
         for start in range(first, verb):
-            phrase = self.reader.noun_phrase(start, verb)
+            phrase = self.reader.noun_phrase(start, verb) or self.reader.unnamed_description(start, verb)
             if phrase is not None and (phrase.end in ends or self._skip_gap(phrase.end, verb + 1) in ends):
                 return phrase.speaker
         return None

@@ -32,6 +32,7 @@ from briefgen.quotes.words import (
     MAX_DESCRIPTORS,
     PARTICLES,
     PLACE_CONNECTORS,
+    POSSESSIVES,
     RELATIVES,
     TIME_WORDS,
     participle,
@@ -221,7 +222,9 @@ class PhraseReader:
         """The speaker named by the phrase starting at ``index`` (not reading past ``end``), or None."""
         if index < end and self.tokens[index].text.lower() in CONTRACTIONS:
             return None  # "disse à agência": a preposition, though "à" reads as the article "a"
-        position = self.phrase_at(index, end, self.lex.determiners)
+        position = index
+        while self.phrase_at(position, end, self.lex.determiners) > position:  # "la stessa commissione"
+            position = self.phrase_at(position, end, self.lex.determiners)
         definite = position > index and not self.lex.is_indefinite(self.tokens[index].norm)
         token = self.word(position, end)
         if token is None:
@@ -300,6 +303,8 @@ class PhraseReader:
                     return self._institution(role_start, run_end, end)  # "the Kremlin", "o Itamaraty"
                 if position > role_start and not titled and not self._names_person(name_start, run_end):
                     return None  # "el virus Zika": descriptors make a role only before a person's full name
+                if position > index and not definite and not titled and run_end == position + 1:
+                    return None  # "ein Skilehrer aus Lech", "an Oxfam spokeswoman": a description, not a name
                 return self._name(name_start, end, role_start, name_start)
             if self.lex.is_title(norm) and (token.cap or not self._function_word(norm)):  # "Me Dupont", not "me"
                 titled = True
@@ -339,13 +344,17 @@ class PhraseReader:
             return Phrase(Speaker(description, kind=kind), position)
         return Phrase(Speaker(description, kind="institution"), position)
 
-    def unnamed_description(self, index: int, end: int) -> Speaker | None:
+    def unnamed_description(self, index: int, end: int) -> Phrase | None:
         """A description with no title word the lexicon knows: "un gérant de fonds parisien", "un vigile del
         fuoco", "a trader in Singapore", "la madre di uno dei ragazzi" — an unnamed source. Read up to a comma,
         a relative pronoun, a clitic, a verb or the end; a time ("un día después") is no source."""
         token = self.word(index, end)
-        if token is None or token.norm not in self.lex.determiners:
-            return None
+        if token is None or token.norm not in self.lex.determiners or token.norm in POSSESSIVES \
+                or token.text.lower() in CONTRACTIONS:
+            return None  # "son protocole d'urgence" is a thing, not a source
+        following = self.word(index + 1, end)
+        if token.norm in self.lex.auxiliaries and (following is None or participle(following.text)):
+            return None  # French "a activé": an auxiliary, not the article
         position = index + 1
         while position < end and position - index <= MAX_DESCRIPTION:
             word = self.word(position, end)
@@ -366,7 +375,7 @@ class PhraseReader:
             return None
         if head.cap and self.is_name_word(index + 2, position):  # "un Skilehrer aus Lech", not "a Jane Doe"
             return None
-        return Speaker(self.text(index + 1, position), kind="unnamed")
+        return Phrase(Speaker(self.text(index + 1, position), kind="unnamed"), position)
 
     def _plain_words_end(self, position: int, end: int) -> int:
         """After the lower-case content words of an adjunct ("in conferenza stampa"), up to a determiner, a

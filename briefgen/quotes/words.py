@@ -53,7 +53,11 @@ MAX_COMPLEMENTS = 4  # genitives after an institution: "Autorité de sûreté nu
 # an adjective after an institution's name: "Commission européenne", "Banco Central", "Protezione civile"
 ADJECTIVE_ENDINGS = ("al", "ale", "ais", "aise", "ien", "ienne", "een", "eenne", "el", "elle", "ique", "ica", "ico",
                      "ano", "ana", "ese", "es", "esa", "eiro", "eira", "ario", "aria", "ivo", "iva", "if", "ive",
-                     "ense", "ista", "ile", "il", "ar", "aire", "ero", "era", "ino", "ina", "ian", "ish", "ary")
+                     "ense", "ista", "ile", "il", "ar", "are", "ari", "aire", "ero", "era", "ino", "ina", "ian", "ish",
+                     "ary", "ain", "aine")
+POSSESSIVES = _words("his her its their our my your son sa ses leur leurs notre nos mon ma mes su sus seu sua seus "
+                     "suas nosso nossa sein seine seinen seinem ihr ihre ihren ihrem unser unsere suo suoi sue nostro "
+                     "nostra mio mia")
 CONTRACTIONS = frozenset({"à", "às"})  # prepositions that normalise to an article
 ADVERB_ENDINGS = ("ly", "ment", "mente", "weise")
 
