@@ -73,8 +73,10 @@ class Lexicon:
     def is_institution(self, norm: str) -> bool:
         """An institution's word, also as a German compound's end ("Landesamt", "Bundesbahn")."""
         word = norm.rpartition(" ")[2]
-        return norm in self.institutions or word in self.institutions or (
-            len(word) > 5 and word.endswith(self.institution_suffixes))
+        if norm in self.institutions or word in self.institutions:
+            return True
+        suffix = next((ending for ending in self.institution_suffixes if word.endswith(ending)), "")
+        return bool(suffix) and len(word) - len(suffix) >= 4  # "Landesamt", "Bundesbank"; not the name "Vonbank"
 
     def is_indefinite(self, norm: str) -> bool:
         """An indefinite article in every language that has the word ("un", "ein"; not "a": "a ministra")."""

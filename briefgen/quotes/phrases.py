@@ -614,11 +614,14 @@ class PhraseReader:
         return closing + 1 if closing is not None else position
 
     def _names_job(self, index: int) -> bool:
-        """An appositive's first word names a job when it is a lower-case noun with an agent's ending:
-        "virologue", "hidróloga", "entomologo", "urbaniste", "administrador"."""
-        token = self.tokens[index]
-        return token.kind == "word" and not token.cap and self.plain_word(token.norm) \
-            and len(token.norm) > 4 and token.norm.endswith(AGENT_ENDINGS)
+        """An appositive names a job when one of its first words is a lower-case noun with an agent's ending:
+        "virologue", "hidróloga", "entomologo", "urbaniste", "cybersecurity lecturer"."""
+        for token in self.tokens[index:index + MAX_DESCRIPTORS]:
+            if token.kind != "word" or token.cap or not self.plain_word(token.norm):
+                return False
+            if len(token.norm) > 4 and token.norm.endswith(AGENT_ENDINGS):
+                return True
+        return False
 
     def _ends_with_person(self, start: int, stop: int) -> bool:
         """Whether a would-be appositive ends with a title glued to a name: another person."""
