@@ -93,7 +93,8 @@ def test_english_wire_article_reads_as_a_briefing_with_its_quote():
     assert [s.heading for s in briefing.sections] == ["How the dispute began", "What they're saying",
                                                       "Why it matters"]
     assert [s.kinds for s in briefing.sections][1:] == [("reactions",), ("impact",)]
-    assert [q.speaker for q in briefing.quotes] == ["Ilse Moravec"]
+    assert [(q.speaker, q.kind) for q in briefing.quotes] == [("Ilse Moravec", "person"),
+                                                              ("port authority", "institution")]
     assert briefing.summary.startswith("Union leaders at the port of Valdora")
     assert briefing.lead_text.startswith("The strike, now in its ninth day")
 

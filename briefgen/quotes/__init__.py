@@ -28,7 +28,7 @@ from briefgen.quotes.phrases import PhraseReader, Speaker, Vocabulary
 from briefgen.quotes.resolve import FULL_NAME as _FULL_NAME
 from briefgen.quotes.resolve import resolve
 from briefgen.quotes.tokens import clean_quotation, tokenize
-from briefgen.quotes.words import CONNECTORS
+from briefgen.quotes.words import CONNECTORS, participle
 
 _ATTRIBUTION = re.compile(r"^\s*(?:—|–|―|-{1,2})\s*(?P<who>\S.*)$", re.DOTALL)
 MAX_ATTRIBUTION = 200
@@ -125,9 +125,11 @@ def attribution_speaker(who: str, lex: Lexicon) -> Speaker | None:
 
 
 def _says_where(role: str, lex: Lexicon) -> bool:
-    """After "— Name," a role, unless it opens with a preposition or is a date ("on Truth Social", "14 May")."""
+    """After "— Name," a role, unless it opens with a preposition, a participle or a date ("on Truth Social",
+    "speaking to reporters", "14 May")."""
     words = normalise(role).split()
-    return not words or words[0] in CONNECTORS or words[0].isdigit() or words[0] in lex.months
+    return not words or words[0] in CONNECTORS or words[0].isdigit() or words[0] in lex.months \
+        or participle(role.split()[0])
 
 
 def _strip_marks(text: str) -> str:
