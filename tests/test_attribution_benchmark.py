@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks" / "structure"
 import score  # noqa: E402
 
 # Floors a little under what the set scores today, so a change that loses ground fails here.
-FLOORS = {"precision": 0.98, "recall": 0.96, "speaker": 0.95, "role": 0.94, "section": 0.98, "headings": 0.98}
+FLOORS = {"precision": 0.99, "recall": 0.98, "speaker": 0.97, "role": 0.96, "section": 0.98, "headings": 0.97}
 
 
 @pytest.fixture(scope="module")
@@ -22,10 +22,10 @@ def results():
     return score.run(score.LANGUAGES)
 
 
-def test_every_language_has_at_least_seven_articles_and_twenty_quotations(results):
+def test_every_language_has_at_least_eleven_articles_and_eighty_quotations(results):
     for language in score.LANGUAGES:
         articles, tally = results[language]
-        assert articles >= 7 and tally.labelled >= 20, language
+        assert articles >= 11 and tally.labelled >= 80, language
 
 
 @pytest.mark.parametrize("language", [*score.LANGUAGES, "all"])

@@ -3,7 +3,7 @@
     python3 benchmarks/structure/score.py                 # the table, per language
     python3 benchmarks/structure/score.py --errors        # and every error, by kind
     python3 benchmarks/structure/score.py --baseline      # and textacy's direct_quotations on the English part
-    python3 benchmarks/structure/score.py --set heldout   # the held-out set, written after the engine was tuned
+    python3 benchmarks/structure/score.py --articles DIR  # a held-out set laid out like articles/
 
 Per language: precision / recall / F1 of quotation spans; speaker, role and kind accuracy over the quotations
 found that are labelled; section-kind accuracy (the quotation's section, and every heading's kinds); timeline
@@ -198,10 +198,10 @@ def main() -> int:
     parser.add_argument("--lang", action="append", choices=LANGUAGES, help="only these languages")
     parser.add_argument("--errors", action="store_true", help="list every error by kind")
     parser.add_argument("--baseline", action="store_true", help="also score textacy on the English articles")
-    parser.add_argument("--set", choices=("articles", "heldout"), default="articles",
-                        help="the development set (default) or the held-out set, written after the engine")
+    parser.add_argument("--articles", type=Path, default=ARTICLES, metavar="FOLDER",
+                        help="another labelled set laid out the same way (a held-out set)")
     options = parser.parse_args()
-    articles = HERE / options.set
+    articles = options.articles
     results = run(tuple(options.lang or LANGUAGES), articles=articles)
     print("briefgen\n\n" + table(results))
     if options.errors:

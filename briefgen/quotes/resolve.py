@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from briefgen.lexicon import Lexicon, normalise
 from briefgen.model import Quote, TextBlock
@@ -37,6 +38,8 @@ def resolve(found: Sequence[Found], introduced: Sequence[Found], blocks: Sequenc
             actors: Sequence[str], lex: Lexicon) -> list[Quote]:
     runs = _capitalised_runs(blocks, lex)
     known = known_names(runs, actors, lex)
+    spelled = acronyms(blocks)
+    found = [_spelled_out(item, spelled) for item in found]
     trusted = [*actors, *(item.speaker.name for item in [*found, *introduced] if item.speaker.kind == "person")]
     names = NameIndex(trusted, known)
     people = [_as_written(item.speaker, names) for item in found]
@@ -65,6 +68,34 @@ def resolve(found: Sequence[Found], introduced: Sequence[Found], blocks: Sequenc
         result.append(Quote(speaker=name, text=item.text, role=role or remembered, section=item.section,
                             line=item.line, kind=kind))
     return result
+
+
+_ACRONYM = re.compile(r"\(([A-ZÀ-Þ][A-ZÀ-Þ0-9]{1,7})\)")
+MAX_ACRONYM_WORDS = 12
+
+
+def acronyms(blocks: Sequence[TextBlock]) -> dict[str, str]:
+    """"Unidad Militar de Emergencias (UME)" → {"UME": "Unidad Militar de Emergencias"}: the shortest run of
+    words before the brackets whose capitalised words' initials spell the acronym."""
+    found: dict[str, str] = {}
+    for block in blocks:
+        for match in _ACRONYM.finditer(block.text):
+            letters = match.group(1)
+            words = block.text[:match.start()].split()[-MAX_ACRONYM_WORDS:]
+            for start in range(len(words) - 1, -1, -1):
+                initials = "".join(word[0] for word in words[start:] if word[:1].isupper())
+                if initials == letters and words[start][:1].isupper():
+                    found.setdefault(letters, " ".join(words[start:]).strip(",;:"))
+                    break
+    return found
+
+
+def _spelled_out(item: Found, known: dict[str, str]) -> Found:
+    """A speaker written as an acronym the article spells out ("la UME") is that institution."""
+    speaker = item.speaker
+    if speaker.kind in ("person", "institution") and speaker.name in known:
+        return replace(item, speaker=Speaker(known[speaker.name], kind="institution"))
+    return item
 
 
 def _as_people(names: Iterable[str], index: NameIndex) -> dict[str, tuple[str, str, str]]:
