@@ -21,12 +21,13 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from briefgen import __version__
-from briefgen.cache import NO_CACHE, CACHE_DIR, BuildCache, SourceEntry, digest, source_digest
+from briefgen.api import with_context
+from briefgen.cache import CACHE_DIR, NO_CACHE, BuildCache, SourceEntry, digest, source_digest
 from briefgen.collect import Selection, collect, is_published
 from briefgen.config import SiteConfig
 from briefgen.discover import ContentFile, discover, shown_path
 from briefgen.errors import BuildFailed, Problem, Problems
-from briefgen.api import with_context
+from briefgen.faults import SiteLock, doing
 from briefgen.model import Briefing, BriefingContext, Site
 from briefgen.render import PageRenderer, PlanInputs, Planned, fill_slots, plan_redirects, plan_site
 from briefgen.search import DocWords, IndexState, SearchIndex, index_site, plan_search, readable
@@ -35,7 +36,6 @@ from briefgen.stories import related_briefings, relations_key
 from briefgen.theme import Theme, load_theme
 from briefgen.urls import briefing_route, output_file
 from briefgen.workers import Parsed, Task, parse_all
-from briefgen.faults import SiteLock, doing
 from briefgen.write import MARKER, OutputSession, WriteReport, check_output_folder, read_marker, spare_path
 
 Progress = Callable[[str, int, "int | None"], None]  # (stage, done, total or None)
@@ -276,8 +276,9 @@ class _ProductWriter:
         page, record = _own_outputs(briefing)
         for (path, kind), data, urls in ((page, made.page, made.page_links), (record, made.record, made.record_links)):
             if not self.session.has(path):  # two files with one slug: collect() reports it
-                self.session.put(path, data, kind, _own_fingerprint(self.cache.build_key, path, parsed.digest),
-                                 briefing.source)
+                with doing("writing the site", self.session.target):
+                    self.session.put(path, data, kind, _own_fingerprint(self.cache.build_key, path, parsed.digest),
+                                     briefing.source)
                 self.links.add(path, urls, briefing.source)
         if len(self.entries) >= 500:
             self.flush()

@@ -22,12 +22,13 @@ from urllib.parse import unquote, urlsplit
 import watchfiles
 
 from briefgen.build import BuildOptions, BuildResult, build, selection_for
-from briefgen.collect import is_published
 from briefgen.cache import CACHE_DIR
+from briefgen.collect import is_published
 from briefgen.config import SiteConfig, load_config
-from briefgen.errors import BriefgenError, BuildFailed
-from briefgen.theme import load_theme
 from briefgen.discover import MARKDOWN_SUFFIXES
+from briefgen.errors import BriefgenError, BuildFailed
+from briefgen.faults import doing
+from briefgen.theme import load_theme
 from briefgen.urls import briefing_route, output_file
 from briefgen.workers import Task, Worker
 from briefgen.write import replace_file, spare_path
@@ -65,7 +66,8 @@ class DevServer:
 
     def start(self) -> None:
         """Bind, build once, and serve and watch in background threads."""
-        self._output = Path(tempfile.mkdtemp(prefix="briefgen-serve-")) / "site"
+        with doing("making the development server's folder", tempfile.gettempdir()):
+            self._output = Path(tempfile.mkdtemp(prefix="briefgen-serve-")) / "site"
         self._httpd = http.server.ThreadingHTTPServer((self.host, self.port), _handler_for(self))
         self._httpd.daemon_threads = True
         self.port = self._httpd.server_address[1]
@@ -188,7 +190,7 @@ class DevServer:
             if pages:
                 self._publish(BuildState(build=self.state.build + 1, pages=tuple(pages)))
             return bool(pages)
-        except BriefgenError:
+        except (BriefgenError, OSError):  # the full rebuild that follows reports it
             return False
 
 
