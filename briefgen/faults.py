@@ -28,7 +28,9 @@ _CAUSES: dict[int, tuple[str, str]] = {
     errno.EMFILE: ("too many files are open", "raise the limit (ulimit -n 4096) or build with fewer --jobs"),
     errno.ENFILE: ("the system has too many files open", "close some programs, or build with fewer --jobs"),
     errno.ENAMETOOLONG: ("the path is too long", "move the site to a shorter folder, or shorten long slugs"),
-    errno.EXDEV: ("the folders are on different disks", "keep the output folder's parent on one disk"),
+    errno.EXDEV: ("the output folder and the folder beside it are on different disks",
+                  "the new site is made beside the output and swapped in: use an output folder that is not a mount "
+                  "point, e.g. a folder inside the mounted disk"),
     errno.EIO: ("the disk reported an input/output error", "check the disk (it may be failing or unplugged)"),
     errno.ENOENT: ("it disappeared while briefgen was using it", "make sure nothing else deletes files there, "
                    "then build again"),

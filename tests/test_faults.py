@@ -33,6 +33,10 @@ def read_only(*args, **kwargs):
     raise OSError(errno.EROFS, "Read-only file system", str(args[0]) if args else None)
 
 
+def across_disks(path):
+    raise OSError(errno.EXDEV, "Invalid cross-device link", str(path))
+
+
 def denied(path):
     raise OSError(errno.EACCES, "Permission denied", path)
 
@@ -63,6 +67,8 @@ FAULTS = [
     ("the staging folder itself", "briefgen.write.tempfile.mkdtemp", read_only,
      "preparing the new site beside the output folder failed: the file system is read-only"),
     ("the swap into place", "briefgen.write._swap", disk_full, "putting the new site in place failed"),
+    ("a swap across disks", "briefgen.write._swap", lambda new, output, spare: across_disks(output),
+     "are on different disks"),
     ("the content folder", "briefgen.build.discover", lambda *args, **kwargs: denied("content"),
      "reading the content folder failed: permission denied"),
     ("the cache's outputs", "briefgen.cache.BuildCache.forget_outputs", lambda cache: cache._safely(sqlite_full),
