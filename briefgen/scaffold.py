@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from briefgen import __version__
 from briefgen.config import CONFIG_NAME, SiteConfig
 from briefgen.errors import BriefgenError
 from briefgen.slugs import make_slug
@@ -43,7 +44,7 @@ def init_site(folder: Path, *, title: str, timezone: str, now: dt.datetime, forc
         CONFIG_NAME: _template("briefgen.yaml").replace("{title}", json.dumps(title, ensure_ascii=False))
                                                .replace("{timezone}", timezone),
         f"content/{today.isoformat()}-welcome.md": _template("welcome.md").replace("{date}", today.isoformat()),
-        ".github/workflows/pages.yml": _template("pages.yml"),
+        ".github/workflows/pages.yml": _template("pages.yml").replace("{version}", __version__),
         ".gitignore": _template("gitignore"),
     }
     created = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -156,3 +157,20 @@ def test_benchmark_script_runs(tmp_path):
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert "incremental output identical to a cold build: True" in completed.stdout
     assert "| briefgen: rebuild, one briefing edited |" in completed.stdout
+
+
+def test_a_fresh_checkout_with_the_restored_cache_and_output_parses_nothing(corpus, tmp_path):
+    """The Pages workflow's case: another folder, every file's time new, the cache and the last output restored."""
+    built(corpus)
+    clone = tmp_path / "fresh-checkout"
+    shutil.copytree(corpus, clone)  # a new absolute path
+    later = time.time() + 3600
+    for path in (clone / "content").rglob("*.md"):
+        os.utime(path, (later, later))  # git gives every file a new time
+    edited = sorted((clone / "content").glob("*.md"))[0]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nA one-line edit.\n", encoding="utf-8")
+    result = run_cli("build", "--verbose", cwd=clone)
+    assert result.exit_code == 0, result.output
+    assert "1 parsed" in result.output
+    incremental = {name: data for name, data in tree(clone / "site").items() if name != ".briefgen-output"}
+    assert incremental == cold_tree(clone, tmp_path)

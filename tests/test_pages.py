@@ -5,8 +5,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 import yaml
 
+from briefgen import __version__
 from conftest import BASIC_CONFIG, REPO, briefing, run_cli, write_site
 from helpers import internal_urls, soup
 
@@ -34,6 +36,41 @@ def test_workflow_builds_with_the_pages_base_url_and_deploys():
     deploy = workflow["jobs"]["deploy"]["steps"][0]["uses"]
     assert deploy.startswith("actions/deploy-pages@")
     assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+
+
+def cache_steps(workflow: dict) -> tuple[dict, dict, dict]:
+    steps = workflow["jobs"]["build"]["steps"]
+    names = [step.get("uses", step.get("run", "")) for step in steps]
+    restore = next(i for i, name in enumerate(names) if name.startswith("actions/cache/restore@"))
+    build = next(i for i, name in enumerate(names) if "briefgen build" in name)
+    save = next(i for i, name in enumerate(names) if name.startswith("actions/cache/save@"))
+    assert restore < build < save  # restored before the build, saved after it
+    return steps[restore], steps[build], steps[save]
+
+
+@pytest.mark.parametrize("which", ["repository", "init"])
+def test_every_deploy_reuses_the_last_build(which, tmp_path):
+    if which == "init":
+        assert run_cli("init", str(tmp_path / "site-folder")).exit_code == 0
+        workflow_file = tmp_path / "site-folder" / ".github" / "workflows" / "pages.yml"
+    else:
+        workflow_file = WORKFLOW
+    restore, _, save = cache_steps(yaml.safe_load(workflow_file.read_text()))
+    paths = {".briefgen-cache", "site", ".site.briefgen-spare"}
+    assert set(restore["with"]["path"].split()) == paths == set(save["with"]["path"].split())
+    assert restore["with"]["key"] == save["with"]["key"] and "github.run_id" in save["with"]["key"]
+    assert save["with"]["key"].startswith(restore["with"]["restore-keys"])  # the newest earlier save is found
+    for theme_file in ("briefgen.yaml", "templates/**", "static/**", "themes/**"):
+        assert theme_file in restore["with"]["key"]
+    if which == "init":
+        assert f"briefgen-{__version__}-" in restore["with"]["key"]
+
+
+def test_the_init_workflow_installs_the_briefgen_that_wrote_it(tmp_path):
+    assert run_cli("init", str(tmp_path / "site-folder")).exit_code == 0
+    workflow = yaml.safe_load((tmp_path / "site-folder" / ".github" / "workflows" / "pages.yml").read_text())
+    install = next(step["run"] for step in workflow["jobs"]["build"]["steps"] if "pip install" in step.get("run", ""))
+    assert f'"briefgen=={__version__}"' in install
 
 
 def test_cname_and_nojekyll(small_site):
