@@ -10,11 +10,11 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import REPO, run_cli
+from helpers import tree
 
 from briefgen.build import BuildOptions, build
 from briefgen.config import load_config
-from conftest import REPO, run_cli
-from helpers import tree
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from corpus import generate  # noqa: E402

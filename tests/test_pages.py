@@ -7,10 +7,10 @@ import sys
 
 import pytest
 import yaml
-
-from briefgen import __version__
 from conftest import BASIC_CONFIG, REPO, briefing, run_cli, write_site
 from helpers import internal_urls, soup
+
+from briefgen import __version__
 
 WORKFLOW = REPO / ".github" / "workflows" / "pages.yml"
 
