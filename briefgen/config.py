@@ -102,6 +102,7 @@ def _stories(value: Any) -> dict[str, StoryInfo]:
 FEED_FIELDS = (
     Field("limit", integer(1, 10_000), default=20),
     Field("content", choice("full", "summary"), default="full"),
+    Field("term_content", choice("full", "summary"), default="summary"),
     Field("icon", text, default=""),  # a small square image: a path in the site or an absolute URL
     Field("logo", text, default=""),  # a larger image
 )
@@ -132,7 +133,8 @@ CONFIG_FIELDS = (
 @dataclass(frozen=True)
 class FeedOptions:
     limit: int = 20
-    content: str = "full"
+    content: str = "full"  # the site's own feeds
+    term_content: str = "summary"  # the feeds of every tag, region, actor and story
     icon: str = ""
     logo: str = ""
 

@@ -39,6 +39,7 @@ class FeedSpec:
     title: str
     route: str  # folder of the feed files: "" for the whole site, "tags/x/" for a tag
     briefings: tuple[Briefing, ...]  # newest first
+    full: bool = True  # whole briefings, or summaries only
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,14 @@ class FeedContext:
     urls: Urls
     entry_html: Callable[[Briefing], str]  # the full content of an entry, URLs already absolute
     change_of: Callable[[Briefing], str | None] = lambda briefing: None  # "escalated", "de-escalated", "held"
+    brief_html: Callable[[Briefing], str] | None = None  # a summary-only entry's content (default: the summary)
+
+    def content(self, briefing: Briefing, full: bool) -> str:
+        if full:
+            return self.entry_html(briefing)
+        if self.brief_html is not None:
+            return self.brief_html(briefing)
+        return f"<p>{escape_html(briefing.summary or briefing.title, quote=False)}</p>"
 
 
 def render_feed(spec: FeedSpec, context: FeedContext, name: str) -> bytes:
@@ -100,11 +109,11 @@ def _generator(spec: FeedSpec, items: tuple[Briefing, ...], context: FeedContext
     feed.updated(updated)
     feed.lastBuildDate(updated)
     for briefing in items:
-        _add_entry(feed, briefing, context)
+        _add_entry(feed, briefing, context, spec.full)
     return feed
 
 
-def _add_entry(feed: FeedGenerator, briefing: Briefing, context: FeedContext) -> None:
+def _add_entry(feed: FeedGenerator, briefing: Briefing, context: FeedContext, full: bool) -> None:
     config, urls = context.config, context.urls
     link = urls.absolute(briefing_route(briefing.slug))
     entry = feed.add_entry(order="append")
@@ -116,8 +125,7 @@ def _add_entry(feed: FeedGenerator, briefing: Briefing, context: FeedContext) ->
     entry.updated(_local(briefing.last_modified, config))
     # readers show an RSS description as HTML: escaped, a summary that mentions "<script>" stays text
     entry.summary(escape_html(briefing.summary or briefing.title, quote=False), type="html")
-    if config.feeds.content == "full":
-        entry.content(context.entry_html(briefing), type="html")
+    entry.content(context.content(briefing, full), type="html")
     for tag in briefing.tags:
         entry.category(term=tag)
     change = context.change_of(briefing)
@@ -140,11 +148,11 @@ def _json_feed(spec: FeedSpec, items: tuple[Briefing, ...], context: FeedContext
         feed["favicon"] = _absolute_asset(config.feeds.icon, urls)
     if config.feeds.logo:
         feed["icon"] = _absolute_asset(config.feeds.logo, urls)
-    feed["items"] = [_json_item(briefing, context) for briefing in items]
+    feed["items"] = [_json_item(briefing, context, spec.full) for briefing in items]
     return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def _json_item(briefing: Briefing, context: FeedContext) -> dict:
+def _json_item(briefing: Briefing, context: FeedContext, full: bool) -> dict:
     config, urls = context.config, context.urls
     link = urls.absolute(briefing_route(briefing.slug))
     item = {
@@ -157,10 +165,7 @@ def _json_item(briefing: Briefing, context: FeedContext) -> dict:
         "tags": list(briefing.tags),
         "language": briefing.lang or config.language,
     }
-    if config.feeds.content == "full":
-        item["content_html"] = context.entry_html(briefing)
-    else:
-        item["content_text"] = briefing.summary or briefing.title
+    item["content_html"] = context.content(briefing, full)
     change = context.change_of(briefing)
     if change or briefing.escalation_level is not None:
         item["_briefgen"] = {"escalation_level": briefing.escalation_level, "change": change}

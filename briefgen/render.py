@@ -222,7 +222,7 @@ def plan_site(site: Site, renderer: PageRenderer, theme: Theme, inputs: PlanInpu
     yield from plan.archive()
     yield plan.planned("404.html", "page", ("404",),
                        lambda: renderer.page("404.html", "404.html", title="Page not found", canonical=False))
-    yield from plan.feeds(FeedSpec(config.title, "", site.briefings))
+    yield from plan.feeds(FeedSpec(config.title, "", site.briefings, full=config.feeds.content == "full"))
     yield plan.planned("api/briefings.json", "data",
                        ("api", *(summary_key(b, site.context(b.slug).change) for b in site.briefings)),
                        lambda: render_api_index(site, config, renderer.urls))
@@ -303,7 +303,7 @@ class _Plan:
                                           pagination=pagination, feeds=feeds,
                                           description=f"Briefings about {term.name}", **extra)
             yield from self.paginated(route, term.briefings, "term", (term.name,), page)
-            yield from self.feeds(FeedSpec(title, route, term.briefings))
+            yield from self.feeds(FeedSpec(title, route, term.briefings, full=self.term_feeds_full))
 
     def archive(self) -> Iterator[Planned]:
         inline = len(self.site.briefings) <= ARCHIVE_INLINE_LIMIT
@@ -333,11 +333,23 @@ class _Plan:
     def feeds(self, spec: FeedSpec) -> Iterator[Planned]:
         items = tuple(b for b in spec.briefings if b.slug in self.site.syndicated)[:self.config.feeds.limit]
         context = FeedContext(config=self.config, urls=self.urls, entry_html=self.entry_html,
-                              change_of=lambda b: c.direction if (c := self.site.context(b.slug).change) else None)
+                              change_of=lambda b: c.direction if (c := self.site.context(b.slug).change) else None,
+                              brief_html=self.brief_html)
         changes = [self.change_key(b) for b in items]
         for name, _, _ in FEED_FILES:
-            yield self.planned(spec.route + name, "feed", ("feed", spec.title, *self.member_digests(items), *changes),
-                               partial(render_feed, FeedSpec(spec.title, spec.route, items), context, name))
+            yield self.planned(spec.route + name, "feed",
+                               ("feed", spec.title, "full" if spec.full else "summary", *self.member_digests(items),
+                                *changes),
+                               partial(render_feed, FeedSpec(spec.title, spec.route, items, spec.full), context, name))
+
+    @property
+    def term_feeds_full(self) -> bool:
+        return self.config.feeds.term_content == "full"
+
+    def brief_html(self, briefing: Briefing) -> str:
+        """A summary-only feed entry: the change since the story's previous briefing, then the summary."""
+        summary = html.escape(briefing.summary or briefing.title, quote=False)
+        return self.renderer.change_note(briefing, self.site.context(briefing.slug)) + f"<p>{summary}</p>"
 
     def entry_html(self, briefing: Briefing) -> str:
         """Feed content: the change since the story's previous briefing, then the briefing itself."""
@@ -370,7 +382,7 @@ class _Plan:
                     chart=escalation_chart(story, "escalation-chart", tz) if number == 1 else "")
             yield from self.paginated(route, story.briefings, "story",
                                       (story.title, story.description, *self.member_digests(story.briefings)), page)
-            yield from self.feeds(FeedSpec(title, route, story.briefings))
+            yield from self.feeds(FeedSpec(title, route, story.briefings, full=self.term_feeds_full))
 
     def api_groups(self) -> Iterator[Planned]:
         """The stories and actors as data: an index of each, and one file per story and per actor."""

@@ -215,14 +215,27 @@ def test_limit_summary_mode_icon_and_logo(small_site):
     out = build(small_site)
     atom = feedparser.parse((out / "atom.xml").read_bytes())
     assert len(atom.entries) == 2
-    assert "content" not in atom.entries[0]
+    content = atom.entries[0].content[0].value
+    assert content.startswith("<p>") and "Some context" not in content  # the summary, not the briefing
     assert atom.feed.icon == "https://example.org/demo/icon.png"
     assert atom.feed.logo == "https://cdn.example.org/logo.png"
     json_feed = json.loads((out / "feed.json").read_text())
     assert json_feed["favicon"] == "https://example.org/demo/icon.png"
-    assert "content_html" not in json_feed["items"][0] and json_feed["items"][0]["content_text"]
+    assert "Some context" not in json_feed["items"][0]["content_html"]
     rss = etree.parse(str(out / "feed.xml")).getroot()
     assert rss.find("channel/image/url").text == "https://cdn.example.org/logo.png"
+
+
+def test_term_feeds_carry_summaries_unless_asked_for_whole_briefings(small_site):
+    out = build(small_site)
+    site_entry = feedparser.parse((out / "atom.xml").read_bytes()).entries[0]
+    tag_entry = feedparser.parse((out / "tags/diplomacy/atom.xml").read_bytes()).entries[0]
+    assert "Some context" in site_entry.content[0].value
+    assert "Some context" not in tag_entry.content[0].value and tag_entry.summary
+    (small_site / "briefgen.yaml").write_text(BASIC_CONFIG + "feeds:\n  term_content: full\n")
+    out = build(small_site)
+    tag_entry = feedparser.parse((out / "tags/diplomacy/atom.xml").read_bytes()).entries[0]
+    assert "Some context" in tag_entry.content[0].value
 
 
 def test_pages_advertise_their_feeds(example):
