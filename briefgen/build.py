@@ -74,6 +74,7 @@ class BuildResult:
     elapsed: float = 0.0
     parsed: int = 0  # content files parsed in this build (the others came from the cache)
     unchanged: bool = False  # nothing to do: the site was already up to date
+    site_bytes: int = 0  # the size of every file of the site
 
 
 def build_time() -> dt.datetime:
@@ -328,7 +329,8 @@ def _up_to_date(config: SiteConfig, options: BuildOptions, cache: BuildCache, ma
     warnings = [Problem(**fields) for fields in summary.get("warnings", [])]
     return BuildResult(briefings=summary["briefings"], output=config.output_path,
                        report=WriteReport(counts=summary["counts"], kept=sum(summary["counts"].values())),
-                       warnings=warnings, elapsed=time.perf_counter() - started, unchanged=True)
+                       warnings=warnings, elapsed=time.perf_counter() - started, unchanged=True,
+                       site_bytes=summary.get("site_bytes", 0))
 
 
 def _build(config: SiteConfig, options: BuildOptions, theme: Theme, cache: BuildCache, progress: Progress,
@@ -343,9 +345,11 @@ def _build(config: SiteConfig, options: BuildOptions, theme: Theme, cache: Build
     previous = cache.outputs(marker)
     spare_marker = read_marker(spare_path(config.output_path))
     spare = cache.outputs(spare_marker, "spare")
+    known_sizes = (cache.outputs(marker, "site-sizes"), cache.outputs(spare_marker, "spare-sizes"))
     links = LinkChecker(config.base_url, config.root)
     with doing("preparing the new site beside the output folder", config.output_path.parent):
-        session = OutputSession(config.output_path, previous, spare=spare, in_place=in_place)
+        session = OutputSession(config.output_path, previous, spare=spare, in_place=in_place,
+                                known_sizes=known_sizes)
     try:
         with doing("reading the content", config.content_path):
             loader = _Loader(config, options, cache, theme, progress)
@@ -376,39 +380,62 @@ def _build(config: SiteConfig, options: BuildOptions, theme: Theme, cache: Build
             raise BuildFailed(problems)
         token = digest(*sorted(f"{path}\0{fp}" for path, fp in session.fingerprints.items()))
         cache.forget_outputs()
+        loaded.problems.warnings.extend(pages_limits(session.sizes, config))
         with doing("putting the new site in place", config.output_path):
             report = session.commit(token)
     except BaseException:
         session.abort()
         raise
     try:
-        _remember(cache, loader, loaded, session, report, options, index, previous if not in_place else None, marker,
-                  token)
+        _remember(cache, loader, loaded, session, report, options, index,
+                  None if in_place else (previous, known_sizes[0]), marker, token)
     except BuildFailed as failure:  # the site is right; the cache forgot its outputs, so nothing stale is trusted
         raise BuildFailed(failure.problems, site_replaced=True) from None
     return BuildResult(briefings=len(loaded.site.briefings), output=config.output_path, report=report,
                        warnings=loaded.problems.warnings, elapsed=time.perf_counter() - started,
-                       parsed=loader.parsed)
+                       parsed=loader.parsed, site_bytes=sum(session.sizes.values()))
 
 
 def _remember(cache: BuildCache, loader: _Loader, loaded: LoadedSite, session: OutputSession, report: WriteReport,
-              options: BuildOptions, index: SearchIndex | None, replaced: dict[str, str] | None, marker: str,
-              token: str) -> None:
+              options: BuildOptions, index: SearchIndex | None,
+              replaced: tuple[dict[str, str], dict[str, int]] | None, marker: str, token: str) -> None:
     """Record in the cache what this build read and wrote, for the next one."""
     cache.put_sources(loader.fresh, keep=set(loader.entries))
-    kept_aside = None if replaced is None else (replaced, marker)  # the site just replaced is now the spare
+    kept_aside = None if replaced is None else (replaced[0], marker)  # the site just replaced is now the spare
     cache.put_outputs((session.fingerprints, token), kept_aside, {
         "briefings": len(loaded.site.briefings),
         "counts": report.counts,
         "warnings": [dataclasses.asdict(warning) for warning in loaded.problems.warnings],
         "state": _state(options, [(path, entry.mtime_ns, entry.size) for path, entry in loader.entries.items()]),
         "until": _next_publication(loaded.briefings, options),
-    })
+        "site_bytes": sum(session.sizes.values()),
+    }, sizes=(session.sizes, replaced[1] if replaced else {}))
     if index is not None:
         update = index.update
         cache.put_search(update.state.plain(), update.changed, gone=None if update.rebuilt else update.gone)
     cache.prune_entries(set(loaded.digests.values()))
     cache.prune_words(set(loaded.digests.values()))
+
+
+PAGES_SITE_LIMIT = 1_000_000_000  # GitHub Pages refuses a published site larger than 1 GB
+PAGES_FILE_LIMIT = 100_000_000  # and a file larger than 100 MB
+
+
+def pages_limits(sizes: dict[str, int], config: SiteConfig) -> list[Problem]:
+    """Warnings for a site GitHub Pages would refuse, with the options that make it smaller."""
+    problems = []
+    total = sum(sizes.values())
+    where = shown_path(config.output_path, config.root)
+    if total > PAGES_SITE_LIMIT:
+        problems.append(Problem(where, message=f"the site is {total / 1e9:.2f} GB, and GitHub Pages publishes at "
+                                               "most 1 GB",
+                                hint="keep `feeds.term_content: summary`, lower `feeds.limit`, or set `search: false`"))
+    for path, size in sorted(sizes.items()):
+        if size > PAGES_FILE_LIMIT:
+            problems.append(Problem(f"{where}/{path}", message=f"{size / 1e6:.0f} MB, and GitHub Pages refuses "
+                                                               "files over 100 MB",
+                                    hint="lower `feeds.limit` or `per_page`"))
+    return problems
 
 
 NOTHING_PUBLISHED_SHOWN = 5

@@ -281,9 +281,9 @@ class BuildCache:
 
     # ---- outputs ----------------------------------------------------------------------------------------
 
-    def outputs(self, marker: str, tree: str = "site") -> dict[str, str]:
-        """Fingerprints of the files of ``tree`` ("site" or "spare"), if the folder's marker is still the one
-        recorded with them."""
+    def outputs(self, marker: str, tree: str = "site") -> dict:
+        """Fingerprints of the files of ``tree`` ("site" or "spare"; "site-sizes" and "spare-sizes" give their
+        byte sizes), if the folder's marker is still the one recorded with them."""
         def read(db):
             row = db.execute("SELECT marker, fingerprints FROM outputs WHERE tree = ?", (tree,)).fetchone()
             if row is None or row[0] != marker or not marker:
@@ -292,15 +292,20 @@ class BuildCache:
         return self._safely(read, {})
 
     def put_outputs(self, site: tuple[dict[str, str], str], spare: tuple[dict[str, str], str] | None,
-                    summary: dict[str, Any]) -> None:
-        """The (fingerprints, marker) of a site that has just been swapped in and of the spare beside it, and a
-        summary for a later build with nothing to do. Each tree's fingerprints are one compressed value: a
-        build reads and writes all of them at once."""
+                    summary: dict[str, Any], sizes: tuple[dict[str, int], dict[str, int]] = ({}, {})) -> None:
+        """The (fingerprints, marker) of a site that has just been swapped in and of the spare beside it, the
+        byte sizes of their files, and a summary for a later build with nothing to do. Each tree's values are
+        one compressed value: a build reads and writes all of them at once."""
+        spare = spare or ({}, "")
+        trees = (("site", site), ("spare", spare), ("site-sizes", (sizes[0], site[1])),
+                 ("spare-sizes", (sizes[1], spare[1])))
+
         def write(db):
             db.execute("BEGIN")
-            for tree, (fingerprints, marker) in (("site", site), ("spare", spare or ({}, ""))):
+            for tree, (values, marker) in trees:
                 db.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?)",
-                           (tree, marker, zlib.compress(marshal.dumps(fingerprints), 1)))
+                           (tree, marker, zlib.compress(marshal.dumps(values), 1)))
+            for tree, (_, marker) in trees[:2]:
                 db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (f"{tree}_marker", marker))
             db.execute("INSERT OR REPLACE INTO meta VALUES ('summary', ?)", (json.dumps(summary),))
             db.execute("COMMIT")

@@ -182,7 +182,8 @@ def print_report(result: BuildResult, config: SiteConfig, verbose: bool) -> None
                     fg="green")
     if verbose:
         click.echo(f"Base URL: {config.base_url}")
-        click.echo(f"Output: {result.output} ({result.report.bytes:,} bytes)")
+        click.echo(f"Output: {result.output} ({result.report.bytes:,} bytes written; the site is "
+                   f"{result.site_bytes / 1e6:,.1f} MB)")
 
 
 @main.command("clean")

@@ -99,12 +99,14 @@ class OutputSession:
     """
 
     def __init__(self, output: Path, previous: dict[str, str], *, spare: dict[str, str] | None = None,
-                 in_place: bool = False):
+                 in_place: bool = False, known_sizes: tuple[dict[str, int], dict[str, int]] = ({}, {})):
         self.output = output.resolve()
         self.previous = previous  # path → fingerprint of the files in the output folder now
         self.in_place = in_place
         self.report = WriteReport()
         self.fingerprints: dict[str, str] = {}
+        self.sizes: dict[str, int] = {}  # path → bytes of every file of the new site (GitHub Pages has limits)
+        self._previous_sizes, self._spare_sizes = known_sizes
         self._folded: set[str] = set()
         self._carried: set[str] = set()  # paths counted as kept (unchanged) so far
         self.output.parent.mkdir(parents=True, exist_ok=True)
@@ -132,6 +134,7 @@ class OutputSession:
     def put(self, path: str, data: bytes, kind: str, fingerprint: str, source: str = "") -> None:
         """New bytes for ``path``."""
         target = self._claim(path, kind, fingerprint, source)
+        self.sizes[path] = len(data)
         if self.present.get(path) == fingerprint and os.path.isfile(target):
             self.report.kept += 1
             self._carried.add(path)
@@ -171,6 +174,7 @@ class OutputSession:
         a link to the live site's)."""
         replace_file(self.target, path, data)
         self.fingerprints[path] = fingerprint
+        self.sizes[path] = len(data)
         if path in self._carried:  # counted once, as what it finally is
             self._carried.discard(path)
             self.report.kept -= 1
@@ -185,6 +189,8 @@ class OutputSession:
         target = self._claim(path, kind, fingerprint, source)
         if not in_target:
             self._link(os.path.join(self._output, path), target)
+        known = (self._spare_sizes if in_target and self.mode == "spare" else self._previous_sizes).get(path)
+        self.sizes[path] = known if known is not None else os.path.getsize(target)
         self.report.kept += 1
         self._carried.add(path)
         return True

@@ -174,3 +174,30 @@ def test_a_fresh_checkout_with_the_restored_cache_and_output_parses_nothing(corp
     assert "1 parsed" in result.output
     incremental = {name: data for name, data in tree(clone / "site").items() if name != ".briefgen-output"}
     assert incremental == cold_tree(clone, tmp_path)
+
+
+def site_bytes(folder: Path) -> int:
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file() and path.name != ".briefgen-output")
+
+
+def test_the_site_size_is_known_after_every_kind_of_build(corpus):
+    config = load_config(corpus / "briefgen.yaml")
+    for step in range(4):  # cold, into the spare, no change, after edits and a deletion
+        if step == 3:
+            files = sorted((corpus / "content").glob("*.md"))
+            files[0].write_text(files[0].read_text(encoding="utf-8") + "\nMore words here.\n", encoding="utf-8")
+            files[1].unlink()
+        result = build(config, BuildOptions())
+        assert result.site_bytes == site_bytes(corpus / "site"), step
+
+
+def test_a_site_over_github_pages_limits_is_warned_about(small_site):
+    from briefgen.build import PAGES_FILE_LIMIT, PAGES_SITE_LIMIT, pages_limits
+
+    config = load_config(small_site / "briefgen.yaml")
+    assert pages_limits({"index.html": 1000}, config) == []
+    pages = {f"page-{number}.html": PAGES_FILE_LIMIT - 1 for number in range(PAGES_SITE_LIMIT // PAGES_FILE_LIMIT)}
+    big = pages_limits({**pages, "api/briefings.json": PAGES_FILE_LIMIT + 1}, config)
+    assert len(big) == 2
+    assert "GitHub Pages publishes at most 1 GB" in big[0].message and "feeds.term_content" in big[0].hint
+    assert big[1].path.endswith("site/api/briefings.json") and "over 100 MB" in big[1].message
