@@ -120,5 +120,5 @@ def merge(files: Iterable[Mapping]) -> Lexicon:
     return Lexicon(section_aliases=MappingProxyType(by_kind("sections")), section_words=MappingProxyType(stems),
                    months=MappingProxyType(months),
                    pronouns=MappingProxyType(pronouns), title_suffixes=suffixes,
-                   institution_suffixes=institution_suffixes, title_prefixes=prefixes, definites=definites, date_leads=date_leads,
-                   longest_phrase=longest, **sets)
+                   institution_suffixes=institution_suffixes, title_prefixes=prefixes, definites=definites,
+                   date_leads=date_leads, longest_phrase=longest, **sets)
