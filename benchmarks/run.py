@@ -66,8 +66,8 @@ def briefgen_scenarios(site: Path, runs: int) -> dict[str, tuple[float, float]]:
     def clean() -> None:
         subprocess.run([*briefgen, "clean", "-q"], cwd=site, check=True)
 
-    def edit() -> None:
-        with edited.open("a", encoding="utf-8") as handle:
+    def edit(root: Path = site) -> None:
+        with (root / edited.relative_to(site)).open("a", encoding="utf-8") as handle:
             handle.write(f"\nAn added sentence, number {next(counter)}.\n")
         time.sleep(2.1)  # past the window in which a file's timestamp cannot be trusted
 
@@ -85,7 +85,32 @@ def briefgen_scenarios(site: Path, runs: int) -> dict[str, tuple[float, float]]:
     if not identical:
         raise SystemExit("the incremental build differs from a cold build")
     results["serve: save to rebuilt page"] = (serve_latency(site, edited, runs), float("nan"))
+    results["CI deploy: fresh checkout, cache and output restored, one edit"] = median_of(
+        runs, [*briefgen, "build", "-q"], site.parent / "checkout", lambda: fresh_checkout(site, edit))
+    checkout_cold = site.parent / "checkout-cold"
+    shutil.rmtree(checkout_cold, ignore_errors=True)
+    subprocess.run([*briefgen, "build", "-q", "--no-cache", "--output", str(checkout_cold)],
+                   cwd=site.parent / "checkout", check=True, env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH})
+    identical = _same_tree(site.parent / "checkout" / "site", checkout_cold)
+    print(f"  CI deploy's output identical to a cold build: {identical}")
+    if not identical:
+        raise SystemExit("the CI deploy's build differs from a cold build")
+    size = sum(path.stat().st_size for path in (site / "site").rglob("*") if path.is_file())
+    files = sum(1 for path in (site / "site").rglob("*") if path.is_file())
+    print(f"  site size (apparent): {size / 1e6:.0f} MB in {files} files")
     return results
+
+
+def fresh_checkout(site: Path, edit) -> None:
+    """What the Pages workflow sees: the repository in a new folder with every file's time new, and the cache
+    and the last output restored beside it; then a one-line edit."""
+    checkout = site.parent / "checkout"
+    shutil.rmtree(checkout, ignore_errors=True)
+    shutil.copytree(site, checkout, symlinks=True)
+    now = time.time()
+    for path in (checkout / "content").rglob("*"):
+        os.utime(path, (now, now))
+    edit(checkout)
 
 
 def _same_tree(left: Path, right: Path) -> bool:
