@@ -120,7 +120,8 @@ def test_continuation_and_pronouns_go_to_the_same_person():
                                   'The film "The Long Night Ahead" opened on Friday, the minister said.',
                                   'Prices rose by "50" percent, the minister said.',
                                   'Un informe titulado «agua para todos en la región» salió ayer, dijo el ministro.',
-                                  "Le plan surnommé « le grand chantier du siècle » a été voté hier."])
+                                  "Le plan surnommé « le grand chantier du siècle » a été voté hier.",
+                                  'Headings read: "Background", "Driving the news" and "Why it matters".'])
 def test_scare_quotes_titles_and_numbers_are_not_quotations(text):
     assert find_quotes([TextBlock("paragraph", text, "", 1, "")]) == []
 

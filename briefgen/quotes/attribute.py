@@ -41,7 +41,8 @@ MAX_ADJUNCTS = 3  # adjuncts between a speech verb and its speaker: "declaró an
 _INTRODUCERS = frozenset(":,—–-(")
 _NUMBERS = re.compile(r"[\d\s.,:%$€£+\-–/]+")
 INDIRECT = frozenset("a al ao aos all alla agli ai to au aux".split())  # "told Reuters", "dijo a EFE"
-_IMPLICIT = Speaker("", kind="pronoun")  # "«…», ha spiegato." — the subject is in the verb
+_IMPLICIT = Speaker("", kind="pronoun")
+LIST_JOINERS = frozenset("and or y o et ou e und oder".split())  # "«…», ha spiegato." — the subject is in the verb
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,11 +121,23 @@ class Attributor:
         words = text.split()
         if index > first and self.tokens[index - 1].norm in self.lex.work_markers:
             return False  # 'a report titled "Lost Decade"', «surnommé « le Bulldozer »»
+        if len(words) <= MAX_EMBEDDED_WORDS and self._listed(index):
+            return False  # 'wordings such as: "Background", "Driving the news" and "Why it matters"
         if self._introduced(index, first):
             return index == first or self.tokens[index - 1].kind == "punct" or not _title_cased(words)
         if len(words) <= MAX_EMBEDDED_WORDS:
             return False
         return not _title_cased(words)
+
+    def _listed(self, index: int) -> bool:
+        """A short quoted span in a list of quoted spans: names of things, not someone's words."""
+        def quote_at(position: int) -> bool:
+            return 0 <= position < len(self.tokens) and self.tokens[position].kind == "quote"
+
+        def joins(position: int) -> bool:
+            return 0 <= position < len(self.tokens) and (
+                self.tokens[position].is_punct(",") or self.tokens[position].norm in LIST_JOINERS)
+        return (joins(index + 1) and quote_at(index + 2)) or (joins(index - 1) and quote_at(index - 2))
 
     def _introduced(self, index: int, first: int) -> bool:
         if index == first:
