@@ -25,7 +25,7 @@ from briefgen.lexicon import Lexicon, normalise
 from briefgen.model import Quote, TextBlock
 from briefgen.quotes.attribute import Found
 from briefgen.quotes.phrases import Speaker
-from briefgen.quotes.words import ARTICLE_GENITIVES, PARTICLES
+from briefgen.quotes.words import ARTICLE_GENITIVES, CONNECTORS, PARTICLES
 
 LOOK_BACK_BLOCKS = 3
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-ſ"
@@ -116,12 +116,12 @@ def _antecedent(position: int, found: Sequence[Found], tiers: tuple[dict, ...], 
     previous = next((resolved[p] for p in range(position - 1, -1, -1) if resolved[p] is not None), None)
     if item.speaker.group:
         return previous if previous is not None and previous[2] != "person" else None
-    for tier in tiers:
-        candidates = dict(tier)
-        if previous is not None and previous[2] == "person":
-            candidates.setdefault(previous[0], previous)
-        for text in _texts_before(item, blocks):
-            mentioned = _mentions(text, candidates)
+    tiers = tuple(dict(tier) for tier in tiers)
+    if previous is not None and previous[2] == "person":
+        tiers[0].setdefault(previous[0], previous)
+    for text in _texts_before(item, blocks):
+        for candidates in tiers:
+            mentioned = _mentions(text, candidates, places_too=candidates is tiers[0])
             if not mentioned:
                 continue
             if previous is not None and previous[0] in mentioned:
@@ -137,15 +137,30 @@ def _texts_before(item: Found, blocks: Sequence[TextBlock]) -> Iterable[str]:
         yield from reversed(re.split(r"(?<=[.!?])\s+", blocks[block].text))
 
 
-def _mentions(text: str, candidates: dict) -> list[str]:
-    """Candidates mentioned in ``text`` (by full name or last word), in order of first mention."""
+def _mentions(text: str, candidates: dict, places_too: bool = True) -> list[str]:
+    """Candidates mentioned in ``text`` (by full name or last word), in order of first mention. Without
+    ``places_too``, a name right after "in", "en", "à"… is a place ("in Port Sudan"), not a mention of a person."""
     positions = []
     for name in candidates:
         words = name.split()
         spots = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(words[-1])}(?!\w)", text)]
+        if not places_too:
+            spots = [spot for spot in spots if not _after_preposition(text, _mention_start(text, name, spot))]
         if spots:
             positions.append((spots[0], name))
     return [name for _, name in sorted(positions)]
+
+
+def _mention_start(text: str, name: str, spot: int) -> int:
+    """Where the mention whose last word is at ``spot`` starts: the whole name when it is written out."""
+    start = spot - (len(name) - len(name.split()[-1]))
+    return start if start >= 0 and text.startswith(name, start) else spot
+
+
+def _after_preposition(text: str, start: int) -> bool:
+    """"in Port Sudan", "de la provincia de Santa Fe": a place or an institution, not a person."""
+    before = text[:start].split()
+    return bool(before) and normalise(before[-1]) in CONNECTORS
 
 
 def _interviewee(persons: dict, blocks: Sequence[TextBlock]) -> tuple[str, str, str] | None:
