@@ -117,6 +117,8 @@ def test_a_file_briefgen_may_not_read(tmp_path):
     result = subprocess.run([*command_prefix, sys.executable, "-m", "briefgen", "build"], cwd=site, env=ENV,
                             capture_output=True, text=True, timeout=300)
     secret.chmod(0o644)
+    if result.stderr.startswith("setpriv:"):
+        pytest.skip(f"cannot drop capabilities here: {result.stderr.strip()}")
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert secret.name in result.stderr and "ermission" in result.stderr
