@@ -197,19 +197,10 @@ class OutputSession:
 
     def _link(self, current: str, target: str) -> None:
         self._ensure_parent(target)
-        temporary = f"{target}.briefgen-new" if self.mode != "staging" else target
-        try:
-            try:
-                os.link(current, temporary)
-            except OSError:
-                shutil.copy2(current, temporary)
-            if temporary != target:
-                os.replace(temporary, target)
-        except BaseException:
-            if temporary != target:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
-            raise
+        if self.mode == "staging":
+            _link_or_copy(current, target)
+        else:  # never through an existing file: it may be shared with the live site
+            _into_place(target, lambda temporary: _link_or_copy(current, temporary))
 
     def _claim(self, path: str, kind: str, fingerprint: str, source: str) -> str:
         key = safe_relative_path(path)
@@ -271,16 +262,27 @@ def replace_file(output: Path, path: str, data: bytes) -> None:
 
 
 def _write_then_replace(target: str, data: bytes) -> None:
-    """Write beside ``target`` and rename over it; a write that fails (a full disk) leaves nothing behind."""
+    _into_place(target, lambda temporary: Path(temporary).write_bytes(data))
+
+
+def _into_place(target: str, make) -> None:
+    """Make the file beside ``target`` and rename it over it; one that fails half-way (a full disk) leaves
+    nothing behind."""
     temporary = f"{target}.briefgen-new"
     try:
-        with open(temporary, "wb") as handle:
-            handle.write(data)
+        make(temporary)
         os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def _link_or_copy(current: str, target: str) -> None:
+    try:
+        os.link(current, target)
+    except OSError:
+        shutil.copy2(current, target)
 
 
 # Plain names joined by slashes, none empty, none a dot or two, none near the 255-byte limit: what briefgen's own
