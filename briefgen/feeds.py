@@ -48,14 +48,13 @@ class FeedContext:
     urls: Urls
     entry_html: Callable[[Briefing], str]  # the full content of an entry, URLs already absolute
     change_of: Callable[[Briefing], str | None] = lambda briefing: None  # "escalated", "de-escalated", "held"
-    brief_html: Callable[[Briefing], str] | None = None  # a summary-only entry's content (default: the summary)
+    note_html: Callable[[Briefing], str] = lambda briefing: ""  # what opens a summary-only entry (the change)
 
     def content(self, briefing: Briefing, full: bool) -> str:
+        """An entry's content: the whole briefing, or its note and summary."""
         if full:
             return self.entry_html(briefing)
-        if self.brief_html is not None:
-            return self.brief_html(briefing)
-        return f"<p>{escape_html(briefing.summary or briefing.title, quote=False)}</p>"
+        return self.note_html(briefing) + f"<p>{escape_html(briefing.summary or briefing.title, quote=False)}</p>"
 
 
 def render_feed(spec: FeedSpec, context: FeedContext, name: str) -> bytes:

@@ -334,7 +334,7 @@ class _Plan:
         items = tuple(b for b in spec.briefings if b.slug in self.site.syndicated)[:self.config.feeds.limit]
         context = FeedContext(config=self.config, urls=self.urls, entry_html=self.entry_html,
                               change_of=lambda b: c.direction if (c := self.site.context(b.slug).change) else None,
-                              brief_html=self.brief_html)
+                              note_html=self.change_note)
         changes = [self.change_key(b) for b in items]
         for name, _, _ in FEED_FILES:
             yield self.planned(spec.route + name, "feed",
@@ -346,14 +346,13 @@ class _Plan:
     def term_feeds_full(self) -> bool:
         return self.config.feeds.term_content == "full"
 
-    def brief_html(self, briefing: Briefing) -> str:
-        """A summary-only feed entry: the change since the story's previous briefing, then the summary."""
-        summary = html.escape(briefing.summary or briefing.title, quote=False)
-        return self.renderer.change_note(briefing, self.site.context(briefing.slug)) + f"<p>{summary}</p>"
+    def change_note(self, briefing: Briefing) -> str:
+        """The change since the story's previous briefing, which opens every feed entry."""
+        return self.renderer.change_note(briefing, self.site.context(briefing.slug))
 
     def entry_html(self, briefing: Briefing) -> str:
         """Feed content: the change since the story's previous briefing, then the briefing itself."""
-        return self.renderer.change_note(briefing, self.site.context(briefing.slug)) + self.inputs.entry_html(briefing)
+        return self.change_note(briefing) + self.inputs.entry_html(briefing)
 
     def change_key(self, briefing: Briefing) -> str:
         context = self.site.context(briefing.slug)
