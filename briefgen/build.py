@@ -430,11 +430,10 @@ def pages_limits(sizes: dict[str, int], config: SiteConfig) -> list[Problem]:
         problems.append(Problem(where, message=f"the site is {total / 1e9:.2f} GB, and GitHub Pages publishes at "
                                                "most 1 GB",
                                 hint="keep `feeds.term_content: summary`, lower `feeds.limit`, or set `search: false`"))
-    for path, size in sorted(sizes.items()):
-        if size > PAGES_FILE_LIMIT:
-            problems.append(Problem(f"{where}/{path}", message=f"{size / 1e6:.0f} MB, and GitHub Pages refuses "
-                                                               "files over 100 MB",
-                                    hint="lower `feeds.limit` or `per_page`"))
+    for path in sorted(path for path, size in sizes.items() if size > PAGES_FILE_LIMIT):
+        problems.append(Problem(f"{where}/{path}", message=f"{sizes[path] / 1e6:.0f} MB, and GitHub Pages refuses "
+                                                           "files over 100 MB",
+                                hint="lower `feeds.limit` or `per_page`"))
     return problems
 
 
