@@ -27,8 +27,11 @@ from briefgen.yamlsource import SafeLoader
 LANGUAGES_DIR = Path(__file__).parent / "languages"
 
 
+@functools.lru_cache(maxsize=1 << 16)  # an article's words repeat, and a language has few of them
 def normalise(text: str) -> str:
     """Lowercase, without accents, apostrophes or punctuation: "What’s next?" → "what s next"."""
+    if text.isascii() and text.isalnum():  # most words: nothing to decompose or split
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     without_marks = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(re.sub(r"[^\w]+", " ", without_marks).split())

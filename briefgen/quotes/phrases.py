@@ -9,6 +9,7 @@ glued to a name become its role: "Trade Commissioner Jane Doe" is Jane Doe, Trad
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from briefgen.lexicon import Lexicon
@@ -37,6 +38,12 @@ from briefgen.quotes.words import (
     TIME_WORDS,
     participle,
 )
+
+
+@functools.lru_cache(maxsize=64)
+def first_words(entries: frozenset[str]) -> frozenset[str]:
+    """The words an entry of ``entries`` can begin with (a lexicon's sets are few and never change)."""
+    return frozenset(entry.split(" ", 1)[0] for entry in entries)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +91,10 @@ class PhraseReader:
 
     def phrase_at(self, index: int, end: int, entries: frozenset[str]) -> int:
         """The index after the longest entry of ``entries`` starting at ``index`` (``index`` when none)."""
+        if index < end:
+            first = self.tokens[index].norm
+            if first not in first_words(entries) and " " not in first:
+                return index  # most words begin no entry: skip joining the words that follow
         norms = []
         for position in range(index, min(end, index + self.lex.longest_phrase)):
             token = self.tokens[position]
@@ -122,7 +133,7 @@ class PhraseReader:
         if after > index:
             return after
         token = self.word(index, end)
-        parts = token.norm.split() if token is not None else []
+        parts = token.norm.split() if token is not None and " " in token.norm else []
         if len(parts) > 1 and parts[0] in self.lex.speech_verbs and parts[-1] not in self.lex.pronouns:
             return index + 1  # a verb with a clitic: "disse-me", "dijo-le"
         return index
