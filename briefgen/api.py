@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from briefgen.config import SiteConfig
 from briefgen.feeds import absolutize
-from briefgen.model import (SECTION_KINDS, Briefing, BriefingContext, Change, Quote, Site, Story, Taxonomy,
-                            Term)
+from briefgen.model import SECTION_KINDS, Briefing, BriefingContext, Change, Quote, Site, Story, Taxonomy, Term
 from briefgen.slugs import make_slug
 from briefgen.stories import merged_timeline
 from briefgen.urls import Urls, briefing_route, story_route, term_route
@@ -39,7 +38,8 @@ def schema_files() -> Iterator[tuple[str, bytes]]:
 
 
 def dump(value: Any) -> bytes:
-    return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    """Compact JSON: thousands of records, read by programs (``jq .`` shows them indented)."""
+    return (json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 def summary_record(briefing: Briefing, config: SiteConfig, urls: Urls,
@@ -68,17 +68,6 @@ def summary_key(briefing: Briefing, change: Change | None = None) -> str:
     return repr((briefing.slug, briefing.title, briefing.date, briefing.updated, briefing.summary, briefing.tags,
                  briefing.regions, briefing.actors, briefing.story, briefing.lang, briefing.status,
                  briefing.escalation_level, change))
-
-
-def with_context(record: bytes, briefing: Briefing, context: BriefingContext, urls: Urls) -> bytes:
-    """A briefing's record (as its worker wrote it) with what depends on the other briefings."""
-    value = json.loads(record)
-    value["change"] = context.change.direction if context.change else None
-    value["story_url"] = urls.absolute(story_route(context.story.slug)) if context.story else None
-    value["previous"] = _reference(context.previous, urls) if context.previous else None
-    value["next"] = _reference(context.next, urls) if context.next else None
-    value["related"] = [_reference(b, urls) for b in context.related]
-    return dump(value)
 
 
 def stories_index(site: Site, config: SiteConfig, urls: Urls) -> dict[str, Any]:
@@ -130,17 +119,19 @@ def _reference(briefing: Briefing, urls: Urls) -> dict[str, Any]:
             "date": briefing.date.isoformat(), "escalation_level": briefing.escalation_level}
 
 
-def briefing_record(briefing: Briefing, config: SiteConfig, urls: Urls) -> dict[str, Any]:
+def briefing_record(briefing: Briefing, config: SiteConfig, urls: Urls, context: BriefingContext) -> dict[str, Any]:
+    """A briefing's record: its text by part (and each part's HTML with ``api: {html: true}``), quotations,
+    timeline and sources, and its place among the other briefings."""
     page = urls.absolute(briefing_route(briefing.slug))
-    record = summary_record(briefing, config, urls)
+
+    def body(html: str, text: str) -> dict[str, str]:
+        return {"html": absolutize(urls.rebase_html(html), page), "text": text} if config.api.html else {"text": text}
+    record = summary_record(briefing, config, urls, context.change)
     record.update({
-        "lead": {"html": absolutize(urls.rebase_html(briefing.lead_html), page), "text": briefing.lead_text},
-        "sections": {kind: _merged_section(briefing, kind, page, urls) for kind in SECTION_KINDS},
-        "other_sections": [
-            {"heading": s.heading, "anchor": s.anchor, "html": absolutize(urls.rebase_html(s.html), page),
-             "text": s.text}
-            for s in briefing.sections if not s.kinds
-        ],
+        "lead": body(briefing.lead_html, briefing.lead_text),
+        "sections": {kind: _merged_section(briefing, kind, body) for kind in SECTION_KINDS},
+        "other_sections": [{"heading": s.heading, "anchor": s.anchor, **body(s.html, s.text)}
+                           for s in briefing.sections if not s.kinds],
         "quotes": [{"speaker": q.speaker, "role": q.role, "text": q.text, "section": q.section}
                    for q in briefing.quotes],
         "timeline": [{"date": e.date.isoformat(), "text": e.text} for e in briefing.timeline],
@@ -148,20 +139,19 @@ def briefing_record(briefing: Briefing, config: SiteConfig, urls: Urls) -> dict[
         "word_count": briefing.word_count,
         "reading_time_minutes": briefing.reading_minutes,
         "warnings": list(briefing.warnings),
-        # filled by with_context() once every briefing is known
-        "story_url": None, "previous": None, "next": None, "related": [],
+        "story_url": urls.absolute(story_route(context.story.slug)) if context.story else None,
+        "previous": _reference(context.previous, urls) if context.previous else None,
+        "next": _reference(context.next, urls) if context.next else None,
+        "related": [_reference(b, urls) for b in context.related],
     })
     return record
 
 
-def _merged_section(briefing: Briefing, kind: str, page: str, urls: Urls) -> dict[str, Any] | None:
+def _merged_section(briefing: Briefing, kind: str,
+                    body: Callable[[str, str], dict[str, str]]) -> dict[str, Any] | None:
     """Every section of one kind, merged in order; None when the briefing has none."""
     parts = [s for s in briefing.sections if kind in s.kinds]
     if not parts:
         return None
-    return {
-        "headings": [s.heading for s in parts],
-        "anchor": kind,
-        "html": "".join(absolutize(urls.rebase_html(s.html), page) for s in parts),
-        "text": "\n\n".join(s.text for s in parts if s.text),
-    }
+    return {"headings": [s.heading for s in parts], "anchor": kind,
+            **body("".join(s.html for s in parts), "\n\n".join(s.text for s in parts if s.text))}

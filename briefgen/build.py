@@ -17,11 +17,11 @@ import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from briefgen import __version__
-from briefgen.api import with_context
 from briefgen.cache import CACHE_DIR, NO_CACHE, BuildCache, SourceEntry, digest, source_digest
 from briefgen.collect import Selection, collect, is_published
 from briefgen.config import SiteConfig
@@ -29,13 +29,13 @@ from briefgen.discover import ContentFile, discover, shown_path
 from briefgen.errors import BuildFailed, Problem, Problems
 from briefgen.faults import SiteLock, doing
 from briefgen.model import Briefing, BriefingContext, Site
-from briefgen.render import PageRenderer, PlanInputs, Planned, fill_slots, plan_redirects, plan_site
+from briefgen.render import PageRenderer, PlanInputs, Planned, plan_redirects, plan_site
 from briefgen.search import DocWords, IndexState, SearchIndex, index_site, plan_search, readable
 from briefgen.selfcheck import LinkChecker
 from briefgen.stories import related_briefings, relations_key
 from briefgen.theme import Theme, load_theme
 from briefgen.urls import briefing_route, output_file
-from briefgen.workers import Parsed, Task, parse_all
+from briefgen.workers import Parsed, Rendered, RenderTask, Task, parse_all, render_all
 from briefgen.write import MARKER, OutputSession, WriteReport, check_output_folder, read_marker, spare_path
 
 Progress = Callable[[str, int, "int | None"], None]  # (stage, done, total or None)
@@ -258,35 +258,35 @@ def lock_path(output: Path) -> Path:
     return output.parent / f".{output.name}.briefgen-lock"
 
 
-class _ProductWriter:
-    """Writes each freshly rendered briefing's page and record, and buffers its feed content for the cache."""
+class _Products:
+    """Keeps what each freshly parsed briefing's outputs are made from (feed content, words, the whole
+    briefing) in the build cache, by source digest."""
 
-    def __init__(self, session: OutputSession, cache: BuildCache, selection: Selection, links: LinkChecker):
-        self.session, self.cache, self.selection, self.links = session, cache, selection, links
+    def __init__(self, cache: BuildCache, selection: Selection):
+        self.cache, self.selection = cache, selection
         self.entries: dict[str, bytes] = {}
+        self.bodies: dict[str, bytes] = {}
         self.words: dict[str, bytes] = {}  # every fresh briefing's words, kept for the search index
         self.unsaved_words: dict[str, bytes] = {}
+        self.latest: dict[str, str] = {}  # source → digest of its bytes when it was last read
 
     def __call__(self, parsed: Parsed) -> None:
         briefing, made = parsed.briefing, parsed.products
         if briefing is None or not is_published(briefing, self.selection):
             return
+        self.latest[briefing.source] = parsed.digest
         self.entries[parsed.digest] = made.entry
+        self.bodies[parsed.digest] = made.body
         if made.words:
             self.words[parsed.digest] = self.unsaved_words[parsed.digest] = made.words
-        page, record = _own_outputs(briefing)
-        for (path, kind), data, urls in ((page, made.page, made.page_links), (record, made.record, made.record_links)):
-            if not self.session.has(path):  # two files with one slug: collect() reports it
-                with doing("writing the site", self.session.target):
-                    self.session.put(path, data, kind, _own_fingerprint(self.cache.build_key, path, parsed.digest),
-                                     briefing.source)
-                self.links.add(path, urls, briefing.source)
-        if len(self.entries) >= 500:
+        if len(self.bodies) >= 500:
             self.flush()
 
     def flush(self) -> None:
         self.cache.put_entries(self.entries)
         self.entries.clear()
+        self.cache.put_bodies(self.bodies)
+        self.bodies.clear()
         self.cache.put_words(self.unsaved_words)
         self.unsaved_words.clear()
 
@@ -296,8 +296,10 @@ def _own_outputs(briefing: Briefing) -> tuple[tuple[str, str], tuple[str, str]]:
     return ((output_file(briefing_route(briefing.slug)), "page"), (f"api/briefings/{briefing.slug}.json", "data"))
 
 
-def _own_fingerprint(key: str, path: str, own: str) -> str:
-    return digest(key, path, own)
+def _own_fingerprints(key: str, briefing: Briefing, own: str, context: BriefingContext) -> list[str]:
+    """The fingerprints of a briefing's page and record: its source, and what its context shows."""
+    shown = "" if context.empty else context.key()
+    return [digest(key, path, own, shown) for path, _ in _own_outputs(briefing)]
 
 
 def _state(options: BuildOptions, files: Iterable[tuple[str, int, int]]) -> str:
@@ -354,26 +356,29 @@ def _build(config: SiteConfig, options: BuildOptions, theme: Theme, cache: Build
         with doing("reading the content", config.content_path):
             loader = _Loader(config, options, cache, theme, progress)
             loader.problems.extend(discovery)
-            products = _ProductWriter(session, cache, selection_for(options), links)
+            products = _Products(cache, selection_for(options))
             loaded = loader.load(render_all=not previous, sink=products, files=files)
         if files and not loaded.site.briefings:
             loaded.problems.warn(_nothing_published(shown_path(config.content_path, config.root), files,
                                                      loaded.briefings))
         loaded.problems.raise_if_errors(strict=options.strict)
         with doing("writing the site", session.target):
-            renderer = PageRenderer(config, theme)
-            _carry_over_or_render(loaded, loader, session, cache, products, renderer)
-            products.flush()
-            inputs = PlanInputs(key=cache.build_key, digests=loaded.digests,
-                                entry_html=lambda b: cache.entries([loaded.digests[b.slug]])[loaded.digests[b.slug]])
-            index = _search_index(loaded, loader, cache, products) if config.search else None
-            outputs = plan_site(loaded.site, renderer, theme, inputs)
-            if index is not None:
-                outputs = itertools.chain(outputs, plan_search(loaded.site, renderer, cache.build_key,
-                                                               loaded.digests, index))
-            outputs = itertools.chain(outputs, plan_redirects(loaded.site, renderer, cache.build_key, session.has))
-            for done, planned in enumerate(outputs, 1):
-                progress("writing", done, None)
+            pages = _BriefingPages(loaded, loader, session, cache, products, theme, links)
+            with pages.batch:
+                renderer = PageRenderer(config, theme)
+                inputs = PlanInputs(key=cache.build_key, digests=loaded.digests,
+                                    entry_html=partial(_entry_html, cache, loaded.digests))
+                index = _search_index(loaded, loader, cache, products) if config.search else None
+                outputs = plan_site(loaded.site, renderer, theme, inputs)
+                if index is not None:
+                    outputs = itertools.chain(outputs, plan_search(loaded.site, renderer, cache.build_key,
+                                                                   loaded.digests, index))
+                for done, planned in enumerate(outputs, 1):
+                    progress("writing", done, None)
+                    _place(planned, session, links)
+                    pages.write_ready()
+                pages.write_rest()
+            for planned in plan_redirects(loaded.site, renderer, cache.build_key, session.has):
                 _place(planned, session, links)
         problems = links.problems(session.report.paths, session if session.removed_paths() else None)
         if problems:
@@ -413,8 +418,10 @@ def _remember(cache: BuildCache, loader: _Loader, loaded: LoadedSite, session: O
     if index is not None:
         update = index.update
         cache.put_search(update.state.plain(), update.changed, gone=None if update.rebuilt else update.gone)
-    cache.prune_entries(set(loaded.digests.values()))
-    cache.prune_words(set(loaded.digests.values()))
+    current = set(loaded.digests.values())
+    cache.prune_entries(current)
+    cache.prune_bodies(current)
+    cache.prune_words(current)
 
 
 PAGES_SITE_LIMIT = 1_000_000_000  # GitHub Pages refuses a published site larger than 1 GB
@@ -458,64 +465,76 @@ def _next_publication(briefings: list[Briefing], options: BuildOptions) -> float
     return min((b.date.timestamp() for b in briefings if b.date > now), default=float("inf"))
 
 
-def _carry_over_or_render(loaded: LoadedSite, loader: _Loader, session: OutputSession, cache: BuildCache,
-                          products: _ProductWriter, renderer: PageRenderer) -> None:
-    """Each published briefing's page and record: already written, carried over, or rendered again now; then
-    their slots filled with what depends on the other briefings (story neighbours, change, related)."""
-    stored = cache.known_entries() | set(products.entries)
-    again, to_fill = [], []
-    for briefing in loaded.site.briefings:
-        own = loaded.digests[briefing.slug]
-        outputs = _own_outputs(briefing)
-        bases = [_own_fingerprint(cache.build_key, path, own) for path, _ in outputs]
-        suffix = _context_suffix(loaded.site.context(briefing.slug))
-        finals = [base + suffix for base in bases]
-        if all(session.has(path) for path, _ in outputs):
-            fresh = [session.fingerprints[path] for path, _ in outputs]
-            if fresh != finals:
-                to_fill.append((briefing, finals))
-            continue
-        if own in stored and all(session.can_keep(path, fp) for (path, _), fp in zip(outputs, finals)):
-            for (path, kind), fp in zip(outputs, finals):
-                session.keep(path, kind, fp, briefing.source)
-            continue
-        older = [session.version_of(path, base) for (path, _), base in zip(outputs, bases)]
-        if own in stored and all(older):
-            for (path, kind), fp in zip(outputs, older):
-                session.keep(path, kind, fp, briefing.source)
-            to_fill.append((briefing, finals))
-        else:
-            again.append((briefing, finals))
-    if again:
-        loader.rerender([briefing for briefing, _ in again], products)
-        to_fill.extend(again)
-    for briefing, finals in to_fill:
-        _fill_context(briefing, loaded.site.context(briefing.slug), finals, session, renderer, products.links)
+class _BriefingPages:
+    """Each published briefing's page and record: carried over when neither the briefing nor what its page
+    shows of the others (story neighbours, change, related) changed, else rendered once, in the worker pool,
+    from the whole briefing the cache keeps (parsed again if it has none). The pool renders while this
+    process plans and writes the rest of the site; :meth:`write_ready` takes what is done so far."""
 
+    def __init__(self, loaded: LoadedSite, loader: _Loader, session: OutputSession, cache: BuildCache,
+                 products: _Products, theme: Theme, links: LinkChecker):
+        self.session, self.links = session, links
+        self.todo = self._carry_over(loaded, session, cache.build_key)
+        products.flush()
+        kept = cache.known_bodies()
+        missing = [briefing for briefing, _ in self.todo if loaded.digests[briefing.slug] not in kept]
+        if missing:
+            loader.rerender(missing, products)
+            products.flush()
 
-def _context_suffix(context: BriefingContext) -> str:
-    """Added to an own output's fingerprint: what its slots show (nothing for a briefing with no context)."""
-    return "" if context.empty else f"+{digest(context.key())}"
+        def body_of(briefing: Briefing) -> str:
+            own = loaded.digests[briefing.slug]
+            return own if own in kept else products.latest.get(briefing.source, own)  # changed again since read
 
+        def tasks() -> Iterator[RenderTask]:
+            for start in range(0, len(self.todo), 500):
+                part = [briefing for briefing, _ in self.todo[start:start + 500]]
+                bodies = cache.bodies(body_of(b) for b in part)
+                for briefing in part:
+                    yield RenderTask(bodies[body_of(briefing)], loaded.site.context(briefing.slug).portable())
 
-def _fill_context(briefing: Briefing, context: BriefingContext, fingerprints: list[str], session: OutputSession,
-                  renderer: PageRenderer, links: LinkChecker) -> None:
-    """Fill the slots of a briefing's page and record, which then carry their final ``fingerprints``."""
-    (page, _), (record, _) = _own_outputs(briefing)
-    page_fingerprint, record_fingerprint = fingerprints
-    data = fill_slots(session.read(page), renderer.context_fragments(briefing, context))
-    session.rewrite(page, data, page_fingerprint)
-    links.scan(page, data, briefing.source)
-    data = with_context(session.read(record), briefing, context, renderer.urls)
-    session.rewrite(record, data, record_fingerprint)
-    links.scan(record, data, briefing.source)
+        self.batch = render_all(tasks(), len(self.todo), loader.config, theme, loader.options.jobs)
+        self.written = 0
+
+    @staticmethod
+    def _carry_over(loaded: LoadedSite, session: OutputSession, key: str) -> list[tuple[Briefing, list[str]]]:
+        """Keep what is unchanged; the rest, with their fingerprints, is to render."""
+        todo = []
+        for briefing in loaded.site.briefings:
+            outputs = _own_outputs(briefing)
+            if any(session.has(path) for path, _ in outputs):
+                continue  # two files with one slug: collect() reports it
+            fingerprints = _own_fingerprints(key, briefing, loaded.digests[briefing.slug],
+                                             loaded.site.context(briefing.slug))
+            if all(session.can_keep(path, fp) for (path, _), fp in zip(outputs, fingerprints)):
+                for (path, kind), fp in zip(outputs, fingerprints):
+                    session.keep(path, kind, fp, briefing.source)
+            else:
+                todo.append((briefing, fingerprints))
+        return todo
+
+    def write_ready(self) -> None:
+        for made in self.batch.ready():
+            self._write(made)
+
+    def write_rest(self) -> None:
+        for made in self.batch.rest():
+            self._write(made)
+
+    def _write(self, made: Rendered) -> None:
+        briefing, fingerprints = self.todo[self.written]
+        self.written += 1
+        for (path, kind), data, urls, fp in zip(_own_outputs(briefing), (made.page, made.record),
+                                                (made.page_links, made.record_links), fingerprints):
+            self.session.put(path, data, kind, fp, briefing.source)
+            self.links.add(path, urls, briefing.source)
 
 
 class _Words:
     """Each briefing's words for the search index: fresh from this build's parsing, else from the cache, else
     (for a current briefing) by parsing and rendering its file again."""
 
-    def __init__(self, loaded: LoadedSite, loader: _Loader, cache: BuildCache, products: _ProductWriter):
+    def __init__(self, loaded: LoadedSite, loader: _Loader, cache: BuildCache, products: _Products):
         self.loaded, self.loader, self.cache, self.products = loaded, loader, cache, products
 
     def previous(self, digests: list[str]) -> dict[str, bytes]:
@@ -541,9 +560,14 @@ class _Words:
 _NO_WORDS = DocWords((), ()).encode()
 
 
-def _search_index(loaded: LoadedSite, loader: _Loader, cache: BuildCache, products: _ProductWriter) -> SearchIndex:
+def _search_index(loaded: LoadedSite, loader: _Loader, cache: BuildCache, products: _Products) -> SearchIndex:
     return index_site(loaded.site, loaded.digests, IndexState.from_plain(cache.search_state()),
                       _Words(loaded, loader, cache, products))
+
+
+def _entry_html(cache: BuildCache, digests: dict[str, str], briefing: Briefing) -> str:
+    own = digests[briefing.slug]
+    return cache.entries([own])[own]
 
 
 def _place(planned: Planned, session: OutputSession, links: LinkChecker) -> None:

@@ -28,7 +28,7 @@ from briefgen.errors import BuildFailed
 from briefgen.faults import doing, os_problem
 
 CACHE_DIR = ".briefgen-cache"
-SCHEMA = 7
+SCHEMA = 8
 NEARLY_FULL_BYTES = 1 << 20
 NO_CACHE = "or build without it: --no-cache"
 # SQLite's words for faults of the machine, and the error they are
@@ -100,7 +100,8 @@ class BuildCache:
                 if stored.get("schema") != str(SCHEMA) or stored.get("build_key") != self.build_key:
                     db.executescript("DROP TABLE IF EXISTS sources; DROP TABLE IF EXISTS entries;"
                                      "DROP TABLE IF EXISTS outputs; DROP TABLE IF EXISTS words;"
-                                     "DROP TABLE IF EXISTS search; DELETE FROM meta;")
+                                     "DROP TABLE IF EXISTS search; DROP TABLE IF EXISTS bodies;"
+                                     "DELETE FROM meta;")
                     db.executemany("INSERT INTO meta VALUES (?, ?)",
                                    [("schema", str(SCHEMA)), ("build_key", self.build_key),
                                     ("version", __version__)])
@@ -110,6 +111,7 @@ class BuildCache:
                     CREATE TABLE IF NOT EXISTS entries (digest TEXT PRIMARY KEY, html BLOB);
                     CREATE TABLE IF NOT EXISTS outputs (tree TEXT PRIMARY KEY, marker TEXT, fingerprints BLOB);
                     CREATE TABLE IF NOT EXISTS words (digest TEXT PRIMARY KEY, words BLOB);
+                    CREATE TABLE IF NOT EXISTS bodies (digest TEXT PRIMARY KEY, body BLOB);
                     CREATE TABLE IF NOT EXISTS search (name TEXT PRIMARY KEY, data BLOB);
                 """)
                 return db
@@ -232,6 +234,20 @@ class BuildCache:
             gone = [(key,) for (key,) in db.execute(f"SELECT digest FROM {table}") if key not in keep]
             db.executemany(f"DELETE FROM {table} WHERE digest = ?", gone)
         self._safely(prune)
+
+    # ---- whole briefings, by source digest: what a page is rendered from when the file has not changed -----
+
+    def bodies(self, digests: Iterable[str]) -> dict[str, bytes]:
+        return self._rows("SELECT digest, body FROM bodies WHERE digest IN ({})", list(dict.fromkeys(digests)))
+
+    def known_bodies(self) -> set[str]:
+        return self._safely(lambda db: {key for (key,) in db.execute("SELECT digest FROM bodies")}, set())
+
+    def put_bodies(self, bodies: dict[str, bytes]) -> None:
+        self._put_by_digest("bodies", bodies)
+
+    def prune_bodies(self, keep: set[str]) -> None:
+        self._prune_by_digest("bodies", keep)
 
     # ---- search: each briefing's words by source digest, and the index's word shards and state -----------
 

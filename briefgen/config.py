@@ -101,10 +101,15 @@ def _stories(value: Any) -> dict[str, StoryInfo]:
 
 FEED_FIELDS = (
     Field("limit", integer(1, 10_000), default=20),
+    Field("term_limit", integer(1, 10_000), default=10),
     Field("content", choice("full", "summary"), default="full"),
     Field("term_content", choice("full", "summary"), default="summary"),
     Field("icon", text, default=""),  # a small square image: a path in the site or an absolute URL
     Field("logo", text, default=""),  # a larger image
+)
+
+API_FIELDS = (
+    Field("html", boolean, default=False),  # each section's HTML in the records, beside its text
 )
 
 CONFIG_FIELDS = (
@@ -119,6 +124,7 @@ CONFIG_FIELDS = (
     Field("theme", _relative_folder, default="default"),
     Field("per_page", integer(1, 1000), default=10),
     Field("feeds", nested=FEED_FIELDS),
+    Field("api", nested=API_FIELDS),
     Field("cname", _domain, default=""),
     Field("sections", _section_aliases, default={}),
     Field("day_first", boolean, default=True),
@@ -132,11 +138,17 @@ CONFIG_FIELDS = (
 
 @dataclass(frozen=True)
 class FeedOptions:
-    limit: int = 20
+    limit: int = 20  # entries in the site's own feeds
+    term_limit: int = 10  # entries in the feeds of every tag, region, actor and story
     content: str = "full"  # the site's own feeds
     term_content: str = "summary"  # the feeds of every tag, region, actor and story
     icon: str = ""
     logo: str = ""
+
+
+@dataclass(frozen=True)
+class ApiOptions:
+    html: bool = False  # the page already shows it: off, a record is about half the size
 
 
 @dataclass(frozen=True)
@@ -154,6 +166,7 @@ class SiteConfig:
     theme: str = "default"
     per_page: int = 10
     feeds: FeedOptions = FeedOptions()
+    api: ApiOptions = ApiOptions()
     cname: str = ""  # custom domain for GitHub Pages: written to CNAME
     sections: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)  # extra heading aliases
     day_first: bool = True  # 01/02/2025 is 1 February
@@ -234,6 +247,7 @@ def load_config(config_path: Path, base_url: str | None = None) -> SiteConfig:
         theme=values["theme"],
         per_page=values["per_page"],
         feeds=FeedOptions(**values["feeds"]),
+        api=ApiOptions(**values["api"]),
         cname=values["cname"],
         sections=values["sections"],
         day_first=values["day_first"],

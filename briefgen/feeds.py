@@ -40,6 +40,7 @@ class FeedSpec:
     route: str  # folder of the feed files: "" for the whole site, "tags/x/" for a tag
     briefings: tuple[Briefing, ...]  # newest first
     full: bool = True  # whole briefings, or summaries only
+    limit: int = 20  # the newest this many
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,7 @@ def _json_feed(spec: FeedSpec, items: tuple[Briefing, ...], context: FeedContext
     if config.feeds.logo:
         feed["icon"] = _absolute_asset(config.feeds.logo, urls)
     feed["items"] = [_json_item(briefing, context, spec.full) for briefing in items]
-    return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return (json.dumps(feed, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 def _json_item(briefing: Briefing, context: FeedContext, full: bool) -> dict:

@@ -206,8 +206,15 @@ class BriefingContext:
     def empty(self) -> bool:
         return not (self.story or self.previous or self.next or self.change or self.related)
 
+    def portable(self) -> BriefingContext:
+        """The context without its story's briefings (a page names and links the story, nothing more), to send
+        to another process."""
+        if self.story is None:
+            return self
+        return dataclasses.replace(self, story=dataclasses.replace(self.story, briefings=()))
+
     def key(self) -> str:
-        """Everything the context shows, as text: a page is spliced again only when this changes."""
+        """Everything the context shows, as text: a page is rendered again only when this changes."""
         def brief(b: Briefing | None) -> str:
             return f"{b.slug}\x1f{b.title}\x1f{b.timestamp}" if b else ""
         story = f"{self.story.slug}\x1f{self.story.title}" if self.story else ""

@@ -1,13 +1,14 @@
 """The renderer: the :class:`Site` → a plan of output files. Pure: it writes nothing.
 
 Each :class:`Planned` output carries a *fingerprint* of everything it is made from and a function that makes its
-bytes, so an incremental build renders only what changed. A briefing's own page, JSON record and feed content are
-its *products* (:meth:`PageRenderer.briefing_products`), made where it is parsed, possibly in another process.
-Page types live in :func:`plan_site`; to add one, add a generator of :class:`Planned` records.
+bytes, so an incremental build renders only what changed. A briefing's own page and JSON record
+(:meth:`PageRenderer.briefing_outputs`) and its feed content (:meth:`PageRenderer.feed_entry`) are made in the
+worker processes. Page types live in :func:`plan_site`; to add one, add a generator of :class:`Planned` records.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 import json
@@ -44,15 +45,6 @@ class Planned:
     kind: str  # "page", "feed", "data", "static" or "meta"
     fingerprint: str  # changes whenever anything the bytes are made from changes
     make: Callable[[], bytes]
-
-
-@dataclass(frozen=True)
-class BriefingProducts:
-    """What one briefing renders to by itself."""
-
-    page: bytes
-    record: bytes  # api/briefings/<slug>.json
-    entry_html: str  # feed content, URLs absolute
 
 
 @dataclass(frozen=True)
@@ -115,10 +107,11 @@ class PageRenderer:
             "dir": "rtl" if lang.split("-")[0].lower() in RTL_LANGUAGES else "ltr",
             "feeds": feeds or self.site_values["feeds"],
         }
+        values.setdefault("slot", _empty_slot)
         html = render_template(self.env, template, site=self.site_values, page=page, url=self.urls.path,
                                asset=lambda name: self.urls.path(self.assets[name]), to_json=_json_for_script,
-                               slot=empty_slot, card=self.card, **values)
-        return html.encode("utf-8")
+                               card=self.card, **values)
+        return without_indentation(html).encode("utf-8")
 
     def card(self, item: BriefingView | ListingItem, level: int, lead: bool = False) -> Markup:
         """A briefing's card in a listing (``partials/card.html``), rendered once per build for each heading
@@ -129,13 +122,6 @@ class PageRenderer:
                                                       lead=lead))
         return self._cards[key]
 
-    def context_fragments(self, briefing: Briefing, context: BriefingContext) -> dict[str, str]:
-        """What fills a briefing page's slots: the parts that depend on other briefings."""
-        if context.empty:
-            return {name: "" for name in SLOTS}
-        values = {"briefing": self.view(briefing), "context": context_view(context, self.urls, self.config.tz)}
-        return {name: render_template(self.env, f"partials/slot_{name}.html", **values) for name in SLOTS}
-
     def change_note(self, briefing: Briefing, context: BriefingContext) -> str:
         """The change since the story's previous briefing, as a paragraph leading a feed entry ("" if none)."""
         change = change_view(context.change, context.previous, self.urls)
@@ -144,32 +130,36 @@ class PageRenderer:
         previous = Link(change.previous.text, self.urls.absolute(briefing_route(context.change.previous)))
         return render_template(self.env, "partials/change_note.html", change=change, previous=previous)
 
-    def briefing_products(self, briefing: Briefing) -> BriefingProducts:
+    def briefing_outputs(self, briefing: Briefing, context: BriefingContext) -> tuple[bytes, bytes]:
+        """A briefing's page and its JSON record (``api/briefings/<slug>.json``), with what the briefings around
+        it add: its story and neighbours, the change since the previous one, related briefings."""
         view = self.view(briefing)
+        values = {"briefing": view, "context": context_view(context, self.urls, self.config.tz)}
+
+        def slot(name: str) -> Markup:  # a part of briefing.html that depends on other briefings
+            return Markup(render_template(self.env, f"partials/slot_{name}.html", **values).strip())
         page = self.page("briefing.html", briefing_route(briefing.slug), title=view.title, description=view.summary,
-                         briefing=view)
-        entry = render_template(self.env, "feed_entry.html", briefing=view)
-        return BriefingProducts(page=page, record=dump(briefing_record(briefing, self.config, self.urls)),
-                                entry_html=absolutize(entry, view.absolute_url))
+                         briefing=view, slot=slot)
+        return page, dump(briefing_record(briefing, self.config, self.urls, context))
+
+    def feed_entry(self, briefing: Briefing) -> str:
+        """A briefing's feed content, URLs absolute (the change note that opens it is added per feed)."""
+        view = self.view(briefing)
+        return absolutize(render_template(self.env, "feed_entry.html", briefing=view), view.absolute_url)
 
 
-SLOTS = ("change", "story")  # named places in briefing.html filled once the whole site is known
-_SLOT = re.compile(rb"<!--briefgen:(\w+)-->.*?<!--/briefgen:\1-->", re.DOTALL)
+_INDENTED = re.compile(r"(<(pre|textarea)\b.*?</\2>)|\n[ \t]*(?=\n)|(?<=\n)[ \t]+", re.DOTALL | re.IGNORECASE)
 
 
-def empty_slot(name: str) -> Markup:
-    return Markup(f"<!--briefgen:{name}--><!--/briefgen:{name}-->")
+def without_indentation(page: str) -> str:
+    """The page without the templates' indentation and blank lines (a twentieth of a site's HTML), except in
+    ``<pre>`` and ``<textarea>``, where spaces show. A line break stays wherever one was, so no two words or
+    inline elements that were apart are joined."""
+    return _INDENTED.sub(lambda match: match.group(1) or "", page)
 
 
-def fill_slots(page: bytes, fragments: dict[str, str]) -> bytes:
-    """The page with each slot's content replaced (the slot's markers stay, so it can be filled again)."""
-    def fill(match: re.Match) -> bytes:
-        name = match.group(1).decode()
-        if name not in fragments:
-            return match.group(0)
-        content = fragments[name].strip()
-        return f"<!--briefgen:{name}-->{chr(10) + content + chr(10) if content else ''}<!--/briefgen:{name}-->".encode()
-    return _SLOT.sub(fill, page)
+def _empty_slot(name: str) -> Markup:
+    return Markup("")
 
 
 def render_template(env: jinja2.Environment, name: str, **values) -> str:
@@ -222,7 +212,8 @@ def plan_site(site: Site, renderer: PageRenderer, theme: Theme, inputs: PlanInpu
     yield from plan.archive()
     yield plan.planned("404.html", "page", ("404",),
                        lambda: renderer.page("404.html", "404.html", title="Page not found", canonical=False))
-    yield from plan.feeds(FeedSpec(config.title, "", site.briefings, full=config.feeds.content == "full"))
+    yield from plan.feeds(FeedSpec(config.title, "", site.briefings, full=config.feeds.content == "full",
+                                   limit=config.feeds.limit))
     yield plan.planned("api/briefings.json", "data",
                        ("api", *(summary_key(b, site.context(b.slug).change) for b in site.briefings)),
                        lambda: render_api_index(site, config, renderer.urls))
@@ -303,7 +294,7 @@ class _Plan:
                                           pagination=pagination, feeds=feeds,
                                           description=f"Briefings about {term.name}", **extra)
             yield from self.paginated(route, term.briefings, "term", (term.name,), page)
-            yield from self.feeds(FeedSpec(title, route, term.briefings, full=self.term_feeds_full))
+            yield from self.feeds(self.term_feed(title, route, term.briefings))
 
     def archive(self) -> Iterator[Planned]:
         inline = len(self.site.briefings) <= ARCHIVE_INLINE_LIMIT
@@ -331,7 +322,7 @@ class _Plan:
                                    month=month_view(m, True)), month, view_route))
 
     def feeds(self, spec: FeedSpec) -> Iterator[Planned]:
-        items = tuple(b for b in spec.briefings if b.slug in self.site.syndicated)[:self.config.feeds.limit]
+        items = tuple(b for b in spec.briefings if b.slug in self.site.syndicated)[:spec.limit]
         context = FeedContext(config=self.config, urls=self.urls, entry_html=self.entry_html,
                               change_of=lambda b: c.direction if (c := self.site.context(b.slug).change) else None,
                               note_html=self.change_note)
@@ -340,11 +331,12 @@ class _Plan:
             yield self.planned(spec.route + name, "feed",
                                ("feed", spec.title, "full" if spec.full else "summary", *self.member_digests(items),
                                 *changes),
-                               partial(render_feed, FeedSpec(spec.title, spec.route, items, spec.full), context, name))
+                               partial(render_feed, dataclasses.replace(spec, briefings=items), context, name))
 
-    @property
-    def term_feeds_full(self) -> bool:
-        return self.config.feeds.term_content == "full"
+    def term_feed(self, title: str, route: str, briefings: tuple[Briefing, ...]) -> FeedSpec:
+        """The feed of a tag, region, actor or story."""
+        options = self.config.feeds
+        return FeedSpec(title, route, briefings, full=options.term_content == "full", limit=options.term_limit)
 
     def change_note(self, briefing: Briefing) -> str:
         """The change since the story's previous briefing, which opens every feed entry."""
@@ -381,7 +373,7 @@ class _Plan:
                     chart=escalation_chart(story, "escalation-chart", tz) if number == 1 else "")
             yield from self.paginated(route, story.briefings, "story",
                                       (story.title, story.description, *self.member_digests(story.briefings)), page)
-            yield from self.feeds(FeedSpec(title, route, story.briefings, full=self.term_feeds_full))
+            yield from self.feeds(self.term_feed(title, route, story.briefings))
 
     def api_groups(self) -> Iterator[Planned]:
         """The stories and actors as data: an index of each, and one file per story and per actor."""

@@ -28,9 +28,10 @@ from briefgen.config import SiteConfig, load_config
 from briefgen.discover import MARKDOWN_SUFFIXES
 from briefgen.errors import BriefgenError, BuildFailed
 from briefgen.faults import doing
+from briefgen.model import EMPTY_CONTEXT
 from briefgen.theme import load_theme
 from briefgen.urls import briefing_route, output_file
-from briefgen.workers import Task, Worker
+from briefgen.workers import RenderTask, Task, Worker
 from briefgen.write import replace_file, spare_path
 
 LIVE_PREFIX = "/__briefgen/"
@@ -185,7 +186,8 @@ class DevServer:
                         or not is_published(parsed.briefing, selection_for(self.options)):
                     return False
                 route = briefing_route(parsed.briefing.slug)
-                replace_file(self.output, output_file(route), parsed.products.page)
+                page = worker.render(RenderTask(parsed.products.body, EMPTY_CONTEXT)).page
+                replace_file(self.output, output_file(route), page)
                 pages.append(self.config.base_path + route)
             if pages:
                 self._publish(BuildState(build=self.state.build + 1, pages=tuple(pages)))

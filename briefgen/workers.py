@@ -1,25 +1,32 @@
-"""Parse content files and render each briefing's own products, in a process pool for large batches.
+"""The work done for each briefing, in a process pool for large batches: two passes.
 
-Work goes out in chunks of file paths; plain data comes back: the briefing's metadata (its bodies dropped, so
-listing pages and feeds never hold every page's HTML), its problems, and its products (page, JSON record, feed
-content). Small batches run in this process, where starting workers would cost more than it saves.
+1. **Parse** (:meth:`Worker.run`): a content file → its metadata (bodies dropped, so that listing pages and
+   feeds never hold every page's HTML), its problems, and what later stages need from its body: its feed
+   content, its words for the search index and the whole briefing, pickled, for the second pass.
+2. **Render** (:meth:`Worker.render`): once the whole site is known, a briefing and its context (story
+   neighbours, change, related briefings) → its page and JSON record, each made once, with the links they hold.
+
+Small batches run in this process, where starting workers would cost more than it saves.
 """
 
 from __future__ import annotations
 
+import collections
+import itertools
 import os
+import pickle
 import time
 import zlib
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterable, Iterator, TypeVar
 
 from briefgen.cache import source_digest
 from briefgen.config import SiteConfig
 from briefgen.errors import BuildFailed, Problem, Problems
 from briefgen.markdown import MarkdownRenderer
-from briefgen.model import Briefing
+from briefgen.model import Briefing, BriefingContext
 from briefgen.parse import ParseContext, actor_names, parse_briefing
 from briefgen.render import PageRenderer
 from briefgen.search import briefing_words
@@ -29,6 +36,7 @@ from briefgen.theme import Theme
 
 POOL_THRESHOLD = 48  # fewer files than this are parsed in this process
 CHUNK = 64
+IN_FLIGHT = 3  # chunks per worker submitted ahead
 
 
 @dataclass(frozen=True)
@@ -36,20 +44,32 @@ class Task:
     path: Path
     shown: str
     stem: str
-    render: bool  # also render the briefing's products
+    render: bool  # also prepare what the briefing's outputs are made from
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What a briefing's outputs are made from, kept in the build cache by source digest."""
+
+    entry: bytes  # feed content, zlib-compressed UTF-8
+    body: bytes  # the whole briefing, for :meth:`Worker.render` (:func:`pack`)
+    words: bytes = b""  # its words for the search index (``DocWords.encode``), when the site has search
+
+
+@dataclass(frozen=True)
+class RenderTask:
+    body: bytes  # :func:`pack` of the whole briefing
+    context: BriefingContext  # :meth:`BriefingContext.portable`
 
 
 @dataclass(frozen=True)
 class Rendered:
-    """A briefing's products, ready to write: its page and record, with the links they contain (found here,
-    in the worker), and its feed content, compressed for the cache."""
+    """A briefing's page and record, ready to write, with the links they contain (found in the worker)."""
 
     page: bytes
     record: bytes
-    entry: bytes  # zlib-compressed UTF-8
     page_links: tuple[str, ...]
     record_links: tuple[str, ...]
-    words: bytes = b""  # its words for the search index (``DocWords.encode``), when the site has search
 
 
 @dataclass(frozen=True)
@@ -62,7 +82,7 @@ class Parsed:
     briefing: Briefing | None  # metadata only: lead and section bodies removed
     errors: tuple[Problem, ...]
     warnings: tuple[Problem, ...]
-    products: Rendered | None
+    products: Prepared | None
 
 
 def parse_context(config: SiteConfig) -> ParseContext:
@@ -103,15 +123,26 @@ class Worker:
                       strip_bodies(briefing) if briefing is not None else None,
                       tuple(problems.errors), tuple(problems.warnings), products)
 
-    def _products(self, briefing: Briefing) -> Rendered | None:
+    def _products(self, briefing: Briefing) -> Prepared | None:
         if self.renderer is None:
             return None
-        made = self.renderer.briefing_products(briefing)
-        base_url = self.renderer.config.base_url
-        return Rendered(page=made.page, record=made.record, entry=zlib.compress(made.entry_html.encode(), 6),
-                        page_links=links_in(".html", made.page, base_url),
-                        record_links=links_in(".json", made.record, base_url),
+        return Prepared(entry=zlib.compress(self.renderer.feed_entry(briefing).encode(), 6), body=pack(briefing),
                         words=briefing_words(briefing).encode() if self.renderer.config.search else b"")
+
+    def render(self, task: RenderTask) -> Rendered:
+        briefing = unpack(task.body)
+        page, record = self.renderer.briefing_outputs(briefing, task.context)
+        base_url = self.renderer.config.base_url
+        return Rendered(page=page, record=record, page_links=links_in(".html", page, base_url),
+                        record_links=links_in(".json", record, base_url))
+
+
+def pack(briefing: Briefing) -> bytes:
+    return zlib.compress(pickle.dumps(briefing, pickle.HIGHEST_PROTOCOL), 1)
+
+
+def unpack(body: bytes) -> Briefing:
+    return pickle.loads(zlib.decompress(body))
 
 
 def strip_bodies(briefing: Briefing) -> Briefing:
@@ -130,21 +161,76 @@ def _initialise(config: SiteConfig, theme: Theme | None) -> None:
     _process_worker = Worker(config, theme)
 
 
-def _run_chunk(tasks: list[Task]) -> list[Parsed]:
+def _parse_chunk(tasks: list[Task]) -> list[Parsed]:
     return [_process_worker.run(task) for task in tasks]
+
+
+def _render_chunk(tasks: list[RenderTask]) -> list[Rendered]:
+    return [_process_worker.render(task) for task in tasks]
+
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
 
 
 def parse_all(tasks: list[Task], config: SiteConfig, theme: Theme | None,
               jobs: int | None = None) -> Iterator[Parsed]:
-    """Parse (and render) every task, yielding results in task order as they arrive, so that the caller can
-    write each briefing's products and let go of them."""
-    jobs = jobs or os.cpu_count() or 1
-    if len(tasks) < POOL_THRESHOLD or jobs == 1:
-        worker = Worker(config, theme)
-        for task in tasks:
-            yield worker.run(task)
-        return
-    chunks = [tasks[start:start + CHUNK] for start in range(0, len(tasks), CHUNK)]
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_initialise, initargs=(config, theme)) as pool:
-        for chunk_results in pool.map(_run_chunk, chunks):
-            yield from chunk_results
+    """Parse every task, yielding results in task order as they arrive, so that the caller can store each
+    briefing's products and let go of them."""
+    with Batch(tasks, len(tasks), config, theme, jobs, Worker.run, _parse_chunk) as batch:
+        yield from batch.rest()
+
+
+def render_all(tasks: Iterable[RenderTask], count: int, config: SiteConfig, theme: Theme,
+               jobs: int | None = None) -> Batch:
+    """Render the ``count`` briefings of ``tasks`` (read lazily): pages and records in task order, taken as
+    they are ready (:meth:`Batch.ready`) while this process does other work, then the rest."""
+    return Batch(tasks, count, config, theme, jobs, Worker.render, _render_chunk)
+
+
+class Batch:
+    """Tasks done in the pool (or, for a few, here), results in task order. At most a few chunks per worker
+    are in flight, so that neither the tasks nor the results of a large site are ever all in memory."""
+
+    def __init__(self, tasks: Iterable[Item], count: int, config: SiteConfig, theme: Theme | None,
+                 jobs: int | None, one: Callable[[Worker, Item], Result],
+                 chunk: Callable[[list[Item]], list[Result]]):
+        self.jobs = jobs or os.cpu_count() or 1
+        self.tasks, self.one, self.chunk = iter(tasks), one, chunk
+        self.pending: collections.deque = collections.deque()
+        self.pool = self.worker = None
+        if count < POOL_THRESHOLD or self.jobs == 1:
+            self.worker = Worker(config, theme)
+        else:
+            self.pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=_initialise, initargs=(config, theme))
+            self._submit()
+
+    def ready(self) -> Iterator[Result]:
+        """The results already done, without waiting (in this process: none until :meth:`rest`)."""
+        while self.pending and self.pending[0].done():
+            yield from self.pending.popleft().result()
+            self._submit()
+
+    def rest(self) -> Iterator[Result]:
+        """Every result not taken yet, waiting for each."""
+        if self.worker is not None:
+            for task in self.tasks:
+                yield self.one(self.worker, task)
+            return
+        while self.pending:
+            yield from self.pending.popleft().result()
+            self._submit()
+
+    def _submit(self) -> None:
+        while len(self.pending) < IN_FLIGHT * self.jobs:
+            part = list(itertools.islice(self.tasks, CHUNK))
+            if not part:
+                return
+            self.pending.append(self.pool.submit(self.chunk, part))
+
+    def __enter__(self) -> Batch:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)

@@ -108,7 +108,6 @@ class OutputSession:
         self.sizes: dict[str, int] = {}  # path → bytes of every file of the new site (GitHub Pages has limits)
         self._previous_sizes, self._spare_sizes = known_sizes
         self._folded: set[str] = set()
-        self._carried: set[str] = set()  # paths counted as kept (unchanged) so far
         self.output.parent.mkdir(parents=True, exist_ok=True)
         self.spare = spare_path(self.output)
         if in_place:
@@ -137,7 +136,6 @@ class OutputSession:
         self.sizes[path] = len(data)
         if self.present.get(path) == fingerprint and os.path.isfile(target):
             self.report.kept += 1
-            self._carried.add(path)
             return
         self._ensure_parent(target)
         if self.mode == "staging":
@@ -156,30 +154,10 @@ class OutputSession:
         return (self.previous.get(path) == fingerprint
                 and os.path.isfile(os.path.join(self._output, safe_relative_path(path))))
 
-    def version_of(self, path: str, base: str) -> str | None:
-        """The fingerprint of a file that can be carried over and was made from ``base`` (``base`` itself, or
-        ``base`` plus what was filled in afterwards), or None."""
-        for known in (self.present.get(path), self.previous.get(path)):
-            if known and (known == base or known.startswith(base + "+")) and self.can_keep(path, known):
-                return known
-        return None
-
     def read(self, path: str) -> bytes:
         """The bytes of a file this session has already put or kept."""
         with open(os.path.join(self._target, safe_relative_path(path)), "rb") as handle:
             return handle.read()
-
-    def rewrite(self, path: str, data: bytes, fingerprint: str) -> None:
-        """New bytes for a file this session has already put or kept (never written through: a kept file may be
-        a link to the live site's)."""
-        replace_file(self.target, path, data)
-        self.fingerprints[path] = fingerprint
-        self.sizes[path] = len(data)
-        if path in self._carried:  # counted once, as what it finally is
-            self._carried.discard(path)
-            self.report.kept -= 1
-            self.report.written += 1
-            self.report.bytes += len(data)
 
     def keep(self, path: str, kind: str, fingerprint: str, source: str = "") -> bool:
         """Carry an unchanged file over instead of rendering it; False when there is none to carry."""
@@ -192,7 +170,6 @@ class OutputSession:
         known = (self._spare_sizes if in_target and self.mode == "spare" else self._previous_sizes).get(path)
         self.sizes[path] = known if known is not None else os.path.getsize(target)
         self.report.kept += 1
-        self._carried.add(path)
         return True
 
     def _link(self, current: str, target: str) -> None:

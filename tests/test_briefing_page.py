@@ -65,6 +65,21 @@ def test_api_record_content(example):
     assert record["reading_time_minutes"] == -(-record["word_count"] // 230)
 
 
+def test_api_records_carry_html_only_when_asked(tmp_path):
+    write_site(tmp_path, {"briefgen.yaml": BASIC_CONFIG, "content/ports.md": briefing("Ports", "2025-11-01")})
+    assert run_cli("build", cwd=tmp_path).exit_code == 0
+    record = json.loads((tmp_path / "site/api/briefings/ports.json").read_text())
+    assert "html" not in record["lead"] and "html" not in record["sections"]["context"]
+    assert record["sections"]["context"]["text"]
+    assert (tmp_path / "site/api/briefings/ports.json").read_text().count("\n") == 1  # compact: one line
+
+    (tmp_path / "briefgen.yaml").write_text(BASIC_CONFIG + "api: {html: true}\n")
+    assert run_cli("build", cwd=tmp_path).exit_code == 0
+    record = json.loads((tmp_path / "site/api/briefings/ports.json").read_text())
+    assert record["sections"]["context"]["html"].startswith("<p>")
+    validator("briefing.schema.json").validate(record)
+
+
 def test_briefing_page_shows_the_structure(example):
     page = soup(example / "briefings/us-military-buildup-caribbean/index.html")
     facts = {div.dt.get_text(): div.dd.get_text(" ", strip=True) for div in page.select("dl.facts > div")}

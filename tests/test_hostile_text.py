@@ -67,6 +67,7 @@ SCRIPT_SOURCES = {"static/live.js"}  # no theme script is expected; JSON-LD is d
 
 def build_site(root: Path, sanitize: bool | None = None) -> Path:
     config = "title: \"</script><script>alert('site')</script>\"\nbase_url: https://example.org/sub/\n"
+    config += "api: {html: true}\n"  # the records then carry body HTML too, which must be as safe as the page's
     if sanitize is not None:
         config += f"sanitize: {'true' if sanitize else 'false'}\n"
     write_site(root, {"briefgen.yaml": config, "content/x.md": HOSTILE_FRONT_MATTER + BODY})
