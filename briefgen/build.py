@@ -296,10 +296,9 @@ def _own_outputs(briefing: Briefing) -> tuple[tuple[str, str], tuple[str, str]]:
     return ((output_file(briefing_route(briefing.slug)), "page"), (f"api/briefings/{briefing.slug}.json", "data"))
 
 
-def _own_fingerprints(key: str, briefing: Briefing, own: str, context: BriefingContext) -> list[str]:
-    """The fingerprints of a briefing's page and record: its source, and what its context shows."""
-    shown = "" if context.empty else context.key()
-    return [digest(key, path, own, shown) for path, _ in _own_outputs(briefing)]
+def _own_fingerprint(key: str, own: str, context: BriefingContext) -> str:
+    """What a briefing's page and record are made from: its source, and what its context shows."""
+    return digest(key, own, "" if context.empty else context.key())
 
 
 def _state(options: BuildOptions, files: Iterable[tuple[str, int, int]]) -> str:
@@ -497,20 +496,19 @@ class _BriefingPages:
         self.written = 0
 
     @staticmethod
-    def _carry_over(loaded: LoadedSite, session: OutputSession, key: str) -> list[tuple[Briefing, list[str]]]:
+    def _carry_over(loaded: LoadedSite, session: OutputSession, key: str) -> list[tuple[Briefing, str]]:
         """Keep what is unchanged; the rest, with their fingerprints, is to render."""
         todo = []
         for briefing in loaded.site.briefings:
             outputs = _own_outputs(briefing)
             if any(session.has(path) for path, _ in outputs):
                 continue  # two files with one slug: collect() reports it
-            fingerprints = _own_fingerprints(key, briefing, loaded.digests[briefing.slug],
-                                             loaded.site.context(briefing.slug))
-            if all(session.can_keep(path, fp) for (path, _), fp in zip(outputs, fingerprints)):
-                for (path, kind), fp in zip(outputs, fingerprints):
-                    session.keep(path, kind, fp, briefing.source)
+            fingerprint = _own_fingerprint(key, loaded.digests[briefing.slug], loaded.site.context(briefing.slug))
+            if all(session.can_keep(path, fingerprint) for path, _ in outputs):
+                for path, kind in outputs:
+                    session.keep(path, kind, fingerprint, briefing.source)
             else:
-                todo.append((briefing, fingerprints))
+                todo.append((briefing, fingerprint))
         return todo
 
     def write_ready(self) -> None:
@@ -522,11 +520,11 @@ class _BriefingPages:
             self._write(made)
 
     def _write(self, made: Rendered) -> None:
-        briefing, fingerprints = self.todo[self.written]
+        briefing, fingerprint = self.todo[self.written]
         self.written += 1
-        for (path, kind), data, urls, fp in zip(_own_outputs(briefing), (made.page, made.record),
-                                                (made.page_links, made.record_links), fingerprints):
-            self.session.put(path, data, kind, fp, briefing.source)
+        for (path, kind), data, urls in zip(_own_outputs(briefing), (made.page, made.record),
+                                            (made.page_links, made.record_links)):
+            self.session.put(path, data, kind, fingerprint, briefing.source)
             self.links.add(path, urls, briefing.source)
 
 
