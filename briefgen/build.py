@@ -8,6 +8,7 @@ written as soon as it arrives, so no build ever holds every page's HTML in memor
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import dataclasses
 import datetime as dt
@@ -35,7 +36,7 @@ from briefgen.selfcheck import LinkChecker
 from briefgen.stories import related_briefings, relations_key
 from briefgen.theme import Theme, load_theme
 from briefgen.urls import briefing_route, output_file
-from briefgen.workers import Parsed, Rendered, RenderTask, Task, parse_all, render_all
+from briefgen.workers import Parsed, Rendered, RenderTask, Task, make_all, parse_all, render_all
 from briefgen.write import MARKER, OutputSession, WriteReport, check_output_folder, read_marker, spare_path
 
 Progress = Callable[[str, int, "int | None"], None]  # (stage, done, total or None)
@@ -372,11 +373,15 @@ def _build(config: SiteConfig, options: BuildOptions, theme: Theme, cache: Build
                 if index is not None:
                     outputs = itertools.chain(outputs, plan_search(loaded.site, renderer, cache.build_key,
                                                                    loaded.digests, index))
-                for done, planned in enumerate(outputs, 1):
-                    progress("writing", done, None)
-                    _place(planned, session, links)
-                    pages.write_ready()
+                deferred = _carry_over_or_make(outputs, session, links, pages, progress)
                 pages.write_rest()
+            targets = [session.claim(planned.path, planned.kind, planned.fingerprint) for planned in deferred]
+            made = make_all(deferred, targets, session.fresh, config.base_url, cache, options.jobs)
+            for done, (planned, target, (size, urls)) in enumerate(zip(deferred, targets, made), 1):
+                progress("rendering", done, len(deferred))
+                if target is not None:
+                    session.wrote(planned.path, size)
+                links.add(planned.path, urls)
             for planned in plan_redirects(loaded.site, renderer, cache.build_key, session.has):
                 _place(planned, session, links)
         problems = links.problems(session.report.paths, session if session.removed_paths() else None)
@@ -487,11 +492,16 @@ class _BriefingPages:
 
         def tasks() -> Iterator[RenderTask]:
             for start in range(0, len(self.todo), 500):
-                part = [briefing for briefing, _ in self.todo[start:start + 500]]
-                bodies = cache.bodies(body_of(b) for b in part)
-                for briefing in part:
-                    yield RenderTask(bodies[body_of(briefing)], loaded.site.context(briefing.slug).portable())
+                part = self.todo[start:start + 500]
+                bodies = cache.bodies(body_of(b) for b, _ in part)
+                for briefing, fingerprint in part:
+                    targets = tuple(session.claim(path, kind, fingerprint, briefing.source)
+                                    for path, kind in _own_outputs(briefing))
+                    self.claimed.append(targets)
+                    yield RenderTask(bodies[body_of(briefing)], loaded.site.context(briefing.slug).portable(),
+                                     targets, session.fresh)
 
+        self.claimed: collections.deque[tuple[str | None, ...]] = collections.deque()
         self.batch = render_all(tasks(), len(self.todo), loader.config, theme, loader.options.jobs)
         self.written = 0
 
@@ -511,6 +521,11 @@ class _BriefingPages:
                 todo.append((briefing, fingerprint))
         return todo
 
+    @property
+    def rendering(self) -> bool:
+        """Whether the pool is still rendering pages."""
+        return bool(self.batch.pending)
+
     def write_ready(self) -> None:
         for made in self.batch.ready():
             self._write(made)
@@ -520,11 +535,12 @@ class _BriefingPages:
             self._write(made)
 
     def _write(self, made: Rendered) -> None:
-        briefing, fingerprint = self.todo[self.written]
+        briefing, _ = self.todo[self.written]
         self.written += 1
-        for (path, kind), data, urls in zip(_own_outputs(briefing), (made.page, made.record),
-                                            (made.page_links, made.record_links)):
-            self.session.put(path, data, kind, fingerprint, briefing.source)
+        for (path, _), target, size, urls in zip(_own_outputs(briefing), self.claimed.popleft(), made.sizes,
+                                                 made.links):
+            if target is not None:
+                self.session.wrote(path, size)
             self.links.add(path, urls, briefing.source)
 
 
@@ -561,6 +577,27 @@ _NO_WORDS = DocWords((), ()).encode()
 def _search_index(loaded: LoadedSite, loader: _Loader, cache: BuildCache, products: _Products) -> SearchIndex:
     return index_site(loaded.site, loaded.digests, IndexState.from_plain(cache.search_state()),
                       _Words(loaded, loader, cache, products))
+
+
+def _carry_over_or_make(outputs: Iterable[Planned], session: OutputSession, links: LinkChecker,
+                        pages: _BriefingPages, progress: Progress) -> list[Planned]:
+    """Carry over every unchanged output; make the others here while the pool renders briefing pages, and
+    return those left once it is done, to be made in the pool."""
+    deferred, claimed = [], set()
+    for done, planned in enumerate(outputs, 1):
+        progress("writing", done, None)
+        if planned.path in claimed or session.has(planned.path) \
+                or session.keep(planned.path, planned.kind, planned.fingerprint):
+            continue
+        if pages.rendering:
+            data = planned.make()
+            session.put(planned.path, data, planned.kind, planned.fingerprint)
+            links.scan(planned.path, data)
+            pages.write_ready()
+        else:
+            deferred.append(planned)
+            claimed.add(planned.path)
+    return deferred
 
 
 def _entry_html(cache: BuildCache, digests: dict[str, str], briefing: Briefing) -> str:

@@ -81,6 +81,7 @@ class BuildCache:
         self.path = path
         self.build_key = build_key
         self._db = self._open() if path is not None else None
+        self._inherited: sqlite3.Connection | None = None
 
     # ---- opening ----------------------------------------------------------------------------------------
 
@@ -139,6 +140,18 @@ class BuildCache:
                 Path(str(self.path) + suffix).unlink()
             except OSError:
                 pass
+
+    def reconnect(self) -> None:
+        """In a forked process: a connection of its own, for reading. The parent's is kept referenced and never
+        used or closed here (closing it could checkpoint the parent's database); forked workers end with
+        ``os._exit``, which closes nothing."""
+        if self._db is not None:
+            self._inherited = self._db
+            try:
+                self._db = sqlite3.connect(self.path, timeout=2, isolation_level=None)
+                self._db.execute("PRAGMA query_only=1")
+            except sqlite3.Error:
+                self._db = None
 
     def close(self) -> None:
         if self._db is not None:

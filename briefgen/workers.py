@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import collections
 import itertools
+import multiprocessing
 import os
 import pickle
+import sys
 import time
 import zlib
 from concurrent.futures import ProcessPoolExecutor
@@ -22,21 +24,24 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, TypeVar
 
-from briefgen.cache import source_digest
+from briefgen.cache import BuildCache, source_digest
 from briefgen.config import SiteConfig
 from briefgen.errors import BuildFailed, Problem, Problems
+from briefgen.faults import doing
 from briefgen.markdown import MarkdownRenderer
 from briefgen.model import Briefing, BriefingContext
 from briefgen.parse import ParseContext, actor_names, parse_briefing
-from briefgen.render import PageRenderer
+from briefgen.render import PageRenderer, Planned
 from briefgen.search import briefing_words
 from briefgen.sections import SectionClassifier
 from briefgen.selfcheck import links_in
 from briefgen.theme import Theme
+from briefgen.write import write_file
 
 POOL_THRESHOLD = 48  # fewer files than this are parsed in this process
 CHUNK = 64
 IN_FLIGHT = 3  # chunks per worker submitted ahead
+CAN_FORK = sys.platform == "linux"  # forking is unsafe on macOS and missing on Windows
 
 
 @dataclass(frozen=True)
@@ -60,16 +65,16 @@ class Prepared:
 class RenderTask:
     body: bytes  # :func:`pack` of the whole briefing
     context: BriefingContext  # :meth:`BriefingContext.portable`
+    targets: tuple[str | None, str | None]  # the files the page and record go to (None: already there)
+    fresh: bool  # the folder is new (see :func:`briefgen.write.write_file`)
 
 
 @dataclass(frozen=True)
 class Rendered:
-    """A briefing's page and record, ready to write, with the links they contain (found in the worker)."""
+    """A briefing's page and record, written: their sizes and the links they contain."""
 
-    page: bytes
-    record: bytes
-    page_links: tuple[str, ...]
-    record_links: tuple[str, ...]
+    sizes: tuple[int, int]
+    links: tuple[tuple[str, ...], tuple[str, ...]]
 
 
 @dataclass(frozen=True)
@@ -131,10 +136,15 @@ class Worker:
 
     def render(self, task: RenderTask) -> Rendered:
         briefing = unpack(task.body)
-        page, record = self.renderer.briefing_outputs(briefing, task.context)
+        outputs = self.renderer.briefing_outputs(briefing, task.context)
         base_url = self.renderer.config.base_url
-        return Rendered(page=page, record=record, page_links=links_in(".html", page, base_url),
-                        record_links=links_in(".json", record, base_url))
+        for target, data in zip(task.targets, outputs):
+            if target is not None:
+                with doing("writing the site", target):
+                    write_file(target, data, task.fresh)
+        return Rendered(sizes=(len(outputs[0]), len(outputs[1])),
+                        links=(_unique(links_in(".html", outputs[0], base_url)),
+                               _unique(links_in(".json", outputs[1], base_url))))
 
 
 def pack(briefing: Briefing) -> bytes:
@@ -154,11 +164,26 @@ def strip_bodies(briefing: Briefing) -> Briefing:
 
 
 _process_worker: Worker | None = None  # one per worker process, set by the pool's initializer
+_process_plan: _Making | None = None  # what a forked maker makes, set by the pool's initializer
+
+
+@dataclass(frozen=True)
+class _Making:
+    outputs: list[Planned]
+    targets: list[str | None]  # where each goes (None: already there)
+    fresh: bool
+    base_url: str
 
 
 def _initialise(config: SiteConfig, theme: Theme | None) -> None:
     global _process_worker
     _process_worker = Worker(config, theme)
+
+
+def _adopt(plan: _Making, cache: BuildCache) -> None:
+    global _process_plan
+    cache.reconnect()  # the parent's connection must not be used in a forked process
+    _process_plan = plan
 
 
 def _parse_chunk(tasks: list[Task]) -> list[Parsed]:
@@ -169,6 +194,24 @@ def _render_chunk(tasks: list[RenderTask]) -> list[Rendered]:
     return [_process_worker.render(task) for task in tasks]
 
 
+def _make_chunk(indices: list[int]) -> list[tuple[int, tuple[str, ...]]]:
+    return [_make(_process_plan, index) for index in indices]
+
+
+def _make(plan: _Making, index: int) -> tuple[int, tuple[str, ...]]:
+    """Make and write one planned output: its size and the links it holds."""
+    output, target = plan.outputs[index], plan.targets[index]
+    data = output.make()
+    if target is not None:
+        with doing("writing the site", target):
+            write_file(target, data, plan.fresh)
+    return len(data), _unique(links_in(output.path, data, plan.base_url))
+
+
+def _unique(urls: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(urls))
+
+
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
@@ -177,7 +220,7 @@ def parse_all(tasks: list[Task], config: SiteConfig, theme: Theme | None,
               jobs: int | None = None) -> Iterator[Parsed]:
     """Parse every task, yielding results in task order as they arrive, so that the caller can store each
     briefing's products and let go of them."""
-    with Batch(tasks, len(tasks), config, theme, jobs, Worker.run, _parse_chunk) as batch:
+    with _briefing_batch(tasks, len(tasks), config, theme, jobs, Worker.run, _parse_chunk) as batch:
         yield from batch.rest()
 
 
@@ -185,24 +228,52 @@ def render_all(tasks: Iterable[RenderTask], count: int, config: SiteConfig, them
                jobs: int | None = None) -> Batch:
     """Render the ``count`` briefings of ``tasks`` (read lazily): pages and records in task order, taken as
     they are ready (:meth:`Batch.ready`) while this process does other work, then the rest."""
-    return Batch(tasks, count, config, theme, jobs, Worker.render, _render_chunk)
+    return _briefing_batch(tasks, count, config, theme, jobs, Worker.render, _render_chunk)
+
+
+def make_all(planned: list[Planned], targets: list[str | None], fresh: bool, base_url: str, cache: BuildCache,
+             jobs: int | None = None) -> Iterator[tuple[int, tuple[str, ...]]]:
+    """Make and write each planned output (listing pages, feeds, data): its size and the links it holds, in
+    order. The work is done in forked processes, which inherit the plan and the site it was made from (nothing
+    is sent but indices); where processes cannot be forked, here."""
+    plan = _Making(planned, targets, fresh, base_url)
+    jobs = jobs or os.cpu_count() or 1
+    if len(planned) < POOL_THRESHOLD or jobs == 1 or not CAN_FORK:
+        return (_make(plan, index) for index in range(len(planned)))
+
+    def start() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_adopt, initargs=(plan, cache))
+    return _consumed(Batch(range(len(planned)), jobs, start, None, _make_chunk))
+
+
+def _consumed(batch: Batch) -> Iterator:
+    with batch:
+        yield from batch.rest()
+
+
+def _briefing_batch(tasks: Iterable[Item], count: int, config: SiteConfig, theme: Theme | None, jobs: int | None,
+                    one: Callable[[Worker, Item], Result], chunk: Callable[[list[Item]], list[Result]]) -> Batch:
+    jobs = jobs or os.cpu_count() or 1
+    if count < POOL_THRESHOLD or jobs == 1:
+        worker = Worker(config, theme)
+        return Batch(tasks, jobs, None, lambda task: one(worker, task), chunk)
+
+    def start() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=jobs, initializer=_initialise, initargs=(config, theme))
+    return Batch(tasks, jobs, start, None, chunk)
 
 
 class Batch:
-    """Tasks done in the pool (or, for a few, here), results in task order. At most a few chunks per worker
-    are in flight, so that neither the tasks nor the results of a large site are ever all in memory."""
+    """Tasks done in a process pool (or, for a few, here), results in task order. At most a few chunks per
+    worker are in flight, so that neither the tasks nor the results of a large site are ever all in memory."""
 
-    def __init__(self, tasks: Iterable[Item], count: int, config: SiteConfig, theme: Theme | None,
-                 jobs: int | None, one: Callable[[Worker, Item], Result],
-                 chunk: Callable[[list[Item]], list[Result]]):
-        self.jobs = jobs or os.cpu_count() or 1
-        self.tasks, self.one, self.chunk = iter(tasks), one, chunk
+    def __init__(self, tasks: Iterable[Item], jobs: int, start: Callable[[], ProcessPoolExecutor] | None,
+                 here: Callable[[Item], Result] | None, chunk: Callable[[list[Item]], list[Result]]):
+        self.jobs, self.tasks, self.here, self.chunk = jobs, iter(tasks), here, chunk
         self.pending: collections.deque = collections.deque()
-        self.pool = self.worker = None
-        if count < POOL_THRESHOLD or self.jobs == 1:
-            self.worker = Worker(config, theme)
-        else:
-            self.pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=_initialise, initargs=(config, theme))
+        self.pool = start() if start is not None else None
+        if self.pool is not None:
             self._submit()
 
     def ready(self) -> Iterator[Result]:
@@ -213,9 +284,9 @@ class Batch:
 
     def rest(self) -> Iterator[Result]:
         """Every result not taken yet, waiting for each."""
-        if self.worker is not None:
+        if self.pool is None:
             for task in self.tasks:
-                yield self.one(self.worker, task)
+                yield self.here(task)
             return
         while self.pending:
             yield from self.pending.popleft().result()

@@ -132,19 +132,31 @@ class OutputSession:
 
     def put(self, path: str, data: bytes, kind: str, fingerprint: str, source: str = "") -> None:
         """New bytes for ``path``."""
+        target = self.claim(path, kind, fingerprint, source)
+        if target is not None:
+            write_file(target, data, self.fresh)
+            self.wrote(path, len(data))
+
+    def claim(self, path: str, kind: str, fingerprint: str, source: str = "") -> str | None:
+        """Take ``path`` for new bytes: the file to write them to (with :func:`write_file`, here or in a
+        worker process, then :meth:`wrote`), or None when the folder already holds them."""
         target = self._claim(path, kind, fingerprint, source)
-        self.sizes[path] = len(data)
         if self.present.get(path) == fingerprint and os.path.isfile(target):
+            self.sizes[path] = os.path.getsize(target)
             self.report.kept += 1
-            return
-        self._ensure_parent(target)
-        if self.mode == "staging":
-            with open(target, "wb") as handle:
-                handle.write(data)
-        else:  # never write through an existing file: it may be shared with the live site
-            _write_then_replace(target, data)
+            return None
+        return target
+
+    def wrote(self, path: str, size: int) -> None:
+        self.sizes[path] = size
         self.report.written += 1
-        self.report.bytes += len(data)
+        self.report.bytes += size
+
+    @property
+    def fresh(self) -> bool:
+        """Whether files are written into a folder of their own (else never through an existing file: it may
+        be shared with the live site)."""
+        return self.mode == "staging"
 
     def can_keep(self, path: str, fingerprint: str) -> bool:
         """Whether a file with this fingerprint already exists, in the folder being written (the spare, whose
@@ -236,6 +248,17 @@ def replace_file(output: Path, path: str, data: bytes) -> None:
     target = os.path.join(str(output), safe_relative_path(path))
     os.makedirs(os.path.dirname(target), exist_ok=True)
     _write_then_replace(target, data)
+
+
+def write_file(target: str, data: bytes, fresh: bool) -> None:
+    """Write a file claimed with :meth:`OutputSession.claim`: at once in a ``fresh`` folder, else beside the
+    file there and renamed over it."""
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    if fresh:
+        with open(target, "wb") as handle:
+            handle.write(data)
+    else:
+        _write_then_replace(target, data)
 
 
 def _write_then_replace(target: str, data: bytes) -> None:
