@@ -15,7 +15,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
@@ -63,23 +63,29 @@ class Lexicon:
     work_markers: frozenset[str]  # "titled", "surnommé": what follows is a work's name or a nickname
     date_leads: tuple[str, ...]  # "on", "le", "am": before the date that opens a timeline item, as written
     longest_phrase: int
+    # the titles, the honorifics and every title after each prefix ("subgobernadora"): one set lookup per word
+    title_words: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        prefixed = {prefix + title for prefix in self.title_prefixes for title in self.titles}
+        object.__setattr__(self, "title_words", frozenset(self.titles | self.honorifics | prefixed))
 
     def is_title(self, norm: str) -> bool:
         """A title word, also as the last part of a hyphenated word ("EU-Handelskommissar", "ex-ministre"),
         a German compound ("Bundesaußenministerin") or after a prefix ("subgobernadora")."""
         word = norm.rpartition(" ")[2]
-        if norm in self.titles or word in self.titles or word in self.honorifics or (
-                len(word) > 6 and word.endswith(self.title_suffixes)):
-            return True
-        return any(word.startswith(prefix) and word[len(prefix):] in self.titles for prefix in self.title_prefixes)
+        return word in self.title_words or norm in self.titles or (
+            len(word) > 6 and word.endswith(self.title_suffixes))
 
     def is_institution(self, norm: str) -> bool:
         """An institution's word, also as a German compound's end ("Landesamt", "Bundesbahn")."""
         word = norm.rpartition(" ")[2]
         if norm in self.institutions or word in self.institutions:
             return True
-        suffix = next((ending for ending in self.institution_suffixes if word.endswith(ending)), "")
-        return bool(suffix) and len(word) - len(suffix) >= 4  # "Landesamt", "Bundesbank"; not the name "Vonbank"
+        if not word.endswith(self.institution_suffixes):
+            return False
+        suffix = next(ending for ending in self.institution_suffixes if word.endswith(ending))  # the longest
+        return len(word) - len(suffix) >= 4  # "Landesamt", "Bundesbank"; not the name "Vonbank"
 
     def is_indefinite(self, norm: str) -> bool:
         """An indefinite article in every language that has the word ("un", "ein"; not "a": "a ministra")."""
