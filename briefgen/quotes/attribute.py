@@ -95,15 +95,7 @@ class Attributor:
         without a role, or with only "the diplomat", are resolved with."""
         found = []
         for first, end in self.sentences:
-            starts = set(self._clause_starts(first, end))
-            starts |= {after for p in range(first, end) if (after := self.reader.verb_at(p, end)) > p}
-            starts |= {after for p in range(first, end)
-                       if (after := self.reader.phrase_at(p, end, self.lex.according_to)) > p}
-            starts |= {p for p in range(first + 1, end) if self.reader.is_name_word(p, end)
-                       and not self.reader.is_name_word(p - 1, end) and self.tokens[p - 1].norm not in PARTICLES}
-            for start in sorted(starts):
-                if start >= end or self.tokens[start].kind != "word":
-                    continue
+            for start in self._introduction_starts(first, end):
                 phrase = self.reader.noun_phrase(start, end)
                 if phrase is None:
                     continue
@@ -111,6 +103,19 @@ class Attributor:
                 if (speaker.kind == "person" and speaker.role) or speaker.kind == "unnamed":
                     found.append((self.tokens[start].start, speaker))
         return found
+
+    def _introduction_starts(self, first: int, end: int) -> list[int]:
+        """Where a sentence's noun phrases may begin, in order: at a clause's start, after a speech verb or
+        "according to", and at the first word of a name."""
+        reader = self.reader
+        starts = set(self._clause_starts(first, end))
+        starts.update(after for p in reader.may_begin(self.lex.speech_verbs, first, end)
+                      if (after := reader.verb_at(p, end)) > p)
+        starts.update(after for p in reader.may_begin(self.lex.according_to, first, end)
+                      if (after := reader.phrase_at(p, end, self.lex.according_to)) > p)
+        names = {p for p in reader.capitalised(first, end) if reader.is_name_word(p, end)}
+        starts.update(p for p in names if p > first and p - 1 not in names and self.tokens[p - 1].norm not in PARTICLES)
+        return sorted(p for p in starts if p < end and self.tokens[p].kind == "word")
 
     # ---- is it a quotation? ----------------------------------------------------------------------------
 

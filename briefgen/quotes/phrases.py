@@ -10,6 +10,7 @@ glued to a name become its role: "Trade Commissioner Jane Doe" is Jane Doe, Trad
 from __future__ import annotations
 
 import functools
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from briefgen.lexicon import Lexicon
@@ -81,6 +82,8 @@ class PhraseReader:
         self.lex = lex
         self.starts = starts
         self.vocabulary = vocabulary
+        self._capitalised = [p for p, token in enumerate(tokens) if token.cap]
+        self._may_begin: dict[frozenset[str], list[int]] = {}
 
     # ---- single tokens ---------------------------------------------------------------------------------
 
@@ -105,6 +108,20 @@ class PhraseReader:
             if " ".join(norms[:length]) in entries:
                 return index + length
         return index
+
+    def may_begin(self, entries: frozenset[str], first: int, end: int) -> list[int]:
+        """The positions from ``first`` to ``end`` where an entry of ``entries`` (or a speech verb with a
+        clitic) may begin; :meth:`phrase_at` and :meth:`verb_at` find nothing anywhere else."""
+        positions = self._may_begin.get(entries)
+        if positions is None:
+            firsts = first_words(entries)
+            positions = self._may_begin[entries] = [p for p, token in enumerate(self.tokens) if token.kind == "word"
+                                                    and (token.norm in firsts or " " in token.norm)]
+        return positions[bisect_left(positions, first):bisect_left(positions, end)]
+
+    def capitalised(self, first: int, end: int) -> list[int]:
+        """The positions of capitalised words from ``first`` to ``end``."""
+        return self._capitalised[bisect_left(self._capitalised, first):bisect_left(self._capitalised, end)]
 
     def institution_at(self, index: int, end: int) -> int:
         """The index after an institution's word or phrase at ``index`` ("ministry", "White House",
