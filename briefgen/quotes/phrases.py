@@ -42,9 +42,20 @@ from briefgen.quotes.words import (
 
 
 @functools.lru_cache(maxsize=64)
-def first_words(entries: frozenset[str]) -> frozenset[str]:
-    """The words an entry of ``entries`` can begin with (a lexicon's sets are few and never change)."""
-    return frozenset(entry.split(" ", 1)[0] for entry in entries)
+def entry_words(entries: frozenset[str]) -> dict[str, int]:
+    """The words an entry of ``entries`` can begin with, each with the most words such an entry has (a
+    lexicon's sets are few and never change)."""
+    longest: dict[str, int] = {}
+    for entry in entries:
+        words = entry.split(" ")
+        longest[words[0]] = max(longest.get(words[0], 0), len(words))
+    return longest
+
+
+@functools.lru_cache(maxsize=8)
+def connectors_or(determiners: frozenset[str]) -> frozenset[str]:
+    """The connectors and ``determiners``: what a phrase does not end with."""
+    return CONNECTORS | determiners
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,12 +105,14 @@ class PhraseReader:
 
     def phrase_at(self, index: int, end: int, entries: frozenset[str]) -> int:
         """The index after the longest entry of ``entries`` starting at ``index`` (``index`` when none)."""
-        if index < end:
-            first = self.tokens[index].norm
-            if first not in first_words(entries) and " " not in first:
+        longest = self.lex.longest_phrase
+        first = self.tokens[index].norm if index < end else " "
+        if " " not in first:  # one word: no entry of more tokens than the longest entry it begins has words
+            longest = entry_words(entries).get(first, 0)
+            if not longest:
                 return index  # most words begin no entry: skip joining the words that follow
         norms = []
-        for position in range(index, min(end, index + self.lex.longest_phrase)):
+        for position in range(index, min(end, index + longest)):
             token = self.tokens[position]
             if token.kind != "word":
                 break
@@ -114,7 +127,7 @@ class PhraseReader:
         clitic) may begin; :meth:`phrase_at` and :meth:`verb_at` find nothing anywhere else."""
         positions = self._may_begin.get(entries)
         if positions is None:
-            firsts = first_words(entries)
+            firsts = entry_words(entries)
             positions = self._may_begin[entries] = [p for p, token in enumerate(self.tokens) if token.kind == "word"
                                                     and (token.norm in firsts or " " in token.norm)]
         return positions[bisect_left(positions, first):bisect_left(positions, end)]
@@ -251,8 +264,8 @@ class PhraseReader:
         if index < end and self.tokens[index].text.lower() in CONTRACTIONS:
             return None  # "disse à agência": a preposition, though "à" reads as the article "a"
         position = index
-        while self.phrase_at(position, end, self.lex.determiners) > position:  # "la stessa commissione"
-            position = self.phrase_at(position, end, self.lex.determiners)
+        while (after := self.phrase_at(position, end, self.lex.determiners)) > position:  # "la stessa commissione"
+            position = after
         definite = position > index and not self.lex.is_indefinite(self.tokens[index].norm)
         token = self.word(position, end)
         if token is None:
@@ -337,9 +350,9 @@ class PhraseReader:
             if self.lex.is_title(norm) and (token.cap or not self._function_word(norm)):  # "Me Dupont", not "me"
                 titled = True
                 position += 1
-            elif self.institution_at(position, end) > position:
+            elif (after := self.institution_at(position, end)) > position:
                 institution = True
-                position = self.institution_at(position, end)
+                position = after
             elif norm in CONNECTORS:
                 if not (titled or institution) or not self._complement_follows(position, end):
                     if adjectives and norm not in GENITIVES and self._participle_before(position):
@@ -364,7 +377,7 @@ class PhraseReader:
             named = self._name_after_long_title(role_start, position, end)
             if named is not None:
                 return named
-        while position > role_start and self.tokens[position - 1].norm in CONNECTORS | self.lex.determiners:
+        while position > role_start and self.tokens[position - 1].norm in connectors_or(self.lex.determiners):
             position -= 1
         description = self.text(role_start, position)
         if titled:
@@ -389,14 +402,14 @@ class PhraseReader:
             if word is None or self._relative(position) or self.verb_at(position, end) > position \
                     or word.norm in self.lex.auxiliaries or word.norm in self.lex.reported_speech \
                     or (word.norm in CLITICS and not word.cap and position > index + 1) \
-                    or word.norm in self.lex.not_names and word.norm not in CONNECTORS | self.lex.determiners:
+                    or word.norm in self.lex.not_names and word.norm not in connectors_or(self.lex.determiners):
                 break
             if word.norm in CONNECTORS and word.norm not in GENITIVES and position > index + 2:
                 if self._participle_before(position):
                     position -= 1
                 break
             position += 1
-        while position > index + 1 and self.tokens[position - 1].norm in CONNECTORS | self.lex.determiners:
+        while position > index + 1 and self.tokens[position - 1].norm in connectors_or(self.lex.determiners):
             position -= 1
         head = self.word(index + 1, position)
         if head is None or self.is_time(index + 1, position) or not self.plain_word(head.norm):
