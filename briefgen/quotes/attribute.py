@@ -26,6 +26,7 @@ Safe Harbour"``); and whatever follows a word that names a work or a nickname (`
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from briefgen.lexicon import Lexicon
@@ -64,6 +65,7 @@ class Attributor:
         self.tokens = tokenize(text)
         self.sentences = sentences(self.tokens)
         self.lex = lex
+        self._clause_marks = [p for p, token in enumerate(self.tokens) if token.is_punct(",", "—", "–")]
         self.reader = PhraseReader(self.tokens, lex, frozenset(first for first, _ in self.sentences), vocabulary)
 
     def quotations(self, continuing: Speaker | None = None) -> list[tuple[Token, Speaker]]:
@@ -106,16 +108,28 @@ class Attributor:
 
     def _introduction_starts(self, first: int, end: int) -> list[int]:
         """Where a sentence's noun phrases may begin, in order: at a clause's start, after a speech verb or
-        "according to", and at the first word of a name."""
+        "according to", and at the first word of a name — up to the sentence's last capitalised or title word:
+        a phrase names a person or an unnamed source only with one of them."""
+        last = self._last_capital_or_title(first, end)
         reader = self.reader
-        starts = set(self._clause_starts(first, end))
-        starts.update(after for p in reader.may_begin(self.lex.speech_verbs, first, end)
+        starts = set(self._clause_starts(first, last))
+        starts.update(after for p in reader.may_begin(self.lex.speech_verbs, first, last)
                       if (after := reader.verb_at(p, end)) > p)
-        starts.update(after for p in reader.may_begin(self.lex.according_to, first, end)
+        starts.update(after for p in reader.may_begin(self.lex.according_to, first, last)
                       if (after := reader.phrase_at(p, end, self.lex.according_to)) > p)
         names = {p for p in reader.capitalised(first, end) if reader.is_name_word(p, end)}
         starts.update(p for p in names if p > first and p - 1 not in names and self.tokens[p - 1].norm not in PARTICLES)
-        return sorted(p for p in starts if p < end and self.tokens[p].kind == "word")
+        return sorted(p for p in starts if p <= last and self.tokens[p].kind == "word")
+
+    def _last_capital_or_title(self, first: int, end: int) -> int:
+        """The last capitalised word or title word from ``first`` to ``end``, ``first - 1`` when there is none."""
+        capitalised = self.reader.capitalised(first, end)
+        last_capital = capitalised[-1] if capitalised else first - 1
+        for position in range(end - 1, last_capital, -1):
+            token = self.tokens[position]
+            if token.kind == "word" and self.lex.is_title(token.norm):
+                return position
+        return last_capital
 
     # ---- is it a quotation? ----------------------------------------------------------------------------
 
@@ -317,7 +331,8 @@ class Attributor:
 
     def _clause_starts(self, first: int, stop: int) -> list[int]:
         """The sentence's start and every word after a comma or a dash ("**10:15** — La ministra…")."""
-        return [first] + [p + 1 for p in range(first, stop) if self.tokens[p].is_punct(",", "—", "–")]
+        marks = self._clause_marks
+        return [first] + [p + 1 for p in marks[bisect_left(marks, first):bisect_left(marks, stop)]]
 
     def subject_before(self, verb: int, first: int) -> Speaker | None:
         """The longest noun phrase that ends at the verb, or at what may stand between them: an auxiliary, an

@@ -93,6 +93,7 @@ class PhraseReader:
         self.lex = lex
         self.starts = starts
         self.vocabulary = vocabulary
+        self._norms = [token.norm for token in tokens]
         self._capitalised = [p for p, token in enumerate(tokens) if token.cap]
         self._may_begin: dict[frozenset[str], list[int]] = {}
 
@@ -127,9 +128,9 @@ class PhraseReader:
         clitic) may begin; :meth:`phrase_at` and :meth:`verb_at` find nothing anywhere else."""
         positions = self._may_begin.get(entries)
         if positions is None:
-            firsts = entry_words(entries)
-            positions = self._may_begin[entries] = [p for p, token in enumerate(self.tokens) if token.kind == "word"
-                                                    and (token.norm in firsts or " " in token.norm)]
+            firsts = entry_words(entries)  # never a punctuation mark or a quotation, whose norm has no space
+            positions = self._may_begin[entries] = [p for p, norm in enumerate(self._norms)
+                                                    if norm in firsts or " " in norm]
         return positions[bisect_left(positions, first):bisect_left(positions, end)]
 
     def capitalised(self, first: int, end: int) -> list[int]:
