@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -65,19 +65,24 @@ class Lexicon:
     longest_phrase: int
     # the titles, the honorifics and every title after each prefix ("subgobernadora"): one set lookup per word
     title_words: frozenset[str] = field(init=False, repr=False, compare=False)
+    # the tests below, remembered by word: they are asked of every token, and an article's words repeat
+    is_title: Callable[[str], bool] = field(init=False, repr=False, compare=False)
+    is_institution: Callable[[str], bool] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         prefixed = {prefix + title for prefix in self.title_prefixes for title in self.titles}
         object.__setattr__(self, "title_words", frozenset(self.titles | self.honorifics | prefixed))
+        object.__setattr__(self, "is_title", functools.lru_cache(maxsize=1 << 16)(self._is_title))
+        object.__setattr__(self, "is_institution", functools.lru_cache(maxsize=1 << 16)(self._is_institution))
 
-    def is_title(self, norm: str) -> bool:
+    def _is_title(self, norm: str) -> bool:
         """A title word, also as the last part of a hyphenated word ("EU-Handelskommissar", "ex-ministre"),
         a German compound ("Bundesaußenministerin") or after a prefix ("subgobernadora")."""
         word = norm.rpartition(" ")[2]
         return word in self.title_words or norm in self.titles or (
             len(word) > 6 and word.endswith(self.title_suffixes))
 
-    def is_institution(self, norm: str) -> bool:
+    def _is_institution(self, norm: str) -> bool:
         """An institution's word, also as a German compound's end ("Landesamt", "Bundesbahn")."""
         word = norm.rpartition(" ")[2]
         if norm in self.institutions or word in self.institutions:
