@@ -68,7 +68,7 @@ def find_quotes(blocks: Sequence[TextBlock], actors: Iterable[str] = ()) -> list
     return resolve(found, introduced, blocks, actors, lex)
 
 
-_MID_SENTENCE = re.compile(r"(?<![.!?…\"“«„»:]\s)(?<=\s)([^\W\d_][\w'’\-]*)")
+_MID_SENTENCE = re.compile(r"(?<=\s)(?<![.!?…\"“«„»:]\s)([^\W\d_][\w'’\-]*)")  # the cheaper test first
 _LOWER = re.compile(r"(?<![\w'’\-])([^\W\d_A-ZÀ-Þ][\w'’\-]*)")
 
 

@@ -95,7 +95,6 @@ class PhraseReader:
         self.vocabulary = vocabulary
         self._norms = [token.norm for token in tokens]
         self._capitalised = [p for p, token in enumerate(tokens) if token.cap]
-        self._may_begin: dict[frozenset[str], list[int]] = {}
 
     # ---- single tokens ---------------------------------------------------------------------------------
 
@@ -126,12 +125,8 @@ class PhraseReader:
     def may_begin(self, entries: frozenset[str], first: int, end: int) -> list[int]:
         """The positions from ``first`` to ``end`` where an entry of ``entries`` (or a speech verb with a
         clitic) may begin; :meth:`phrase_at` and :meth:`verb_at` find nothing anywhere else."""
-        positions = self._may_begin.get(entries)
-        if positions is None:
-            firsts = entry_words(entries)  # never a punctuation mark or a quotation, whose norm has no space
-            positions = self._may_begin[entries] = [p for p, norm in enumerate(self._norms)
-                                                    if norm in firsts or " " in norm]
-        return positions[bisect_left(positions, first):bisect_left(positions, end)]
+        firsts = entry_words(entries)  # never a punctuation mark or a quotation, whose norm has no space
+        return [p for p in range(first, end) if (norm := self._norms[p]) in firsts or " " in norm]
 
     def capitalised(self, first: int, end: int) -> list[int]:
         """The positions of capitalised words from ``first`` to ``end``."""
@@ -172,7 +167,7 @@ class PhraseReader:
     def is_name_word(self, index: int, end: int) -> bool:
         token = self.word(index, end)
         if token is None or not token.cap or token.norm in self.lex.not_names or token.norm in self.lex.speech_verbs \
-                or any(ch.isdigit() for ch in token.text):  # "H5N1", "G7"
+                or not token.text.isalpha() and any(ch.isdigit() for ch in token.text):  # "H5N1", "G7"
             return False
         if token.norm in self.lex.months or token.norm in TIME_WORDS:  # "in September", unless "Marco De Santis"
             following = self.word(index + 1, end)
