@@ -77,9 +77,9 @@ def _vocabulary(blocks: Sequence[TextBlock], actors: Sequence[str]) -> Vocabular
     names = {normalise(word) for actor in actors for word in actor.split()}
     lower = set()
     for block in blocks:
-        names.update(normalise(match) for match in _MID_SENTENCE.findall(block.text) if match[:1].isupper())
+        names.update([normalise(match) for match in _MID_SENTENCE.findall(block.text) if match[:1].isupper()])
         names.update(normalise(word) for run in _FULL_NAME.finditer(block.text) for word in run.group(0).split()[1:])
-        lower.update(match for match in _LOWER.findall(block.text) if match.islower())
+        lower.update(filter(str.islower, _LOWER.findall(block.text)))
     return Vocabulary(frozenset(names), frozenset(normalise(word) for word in lower))
 
 

@@ -40,6 +40,7 @@ MAX_CLAUSE = 16  # tokens in a clause between commas after a speaker
 MAX_ADJUNCTS = 3  # adjuncts between a speech verb and its speaker: "declaró anoche ante sus simpatizantes en
 # Zaragoza el presidente…"
 _INTRODUCERS = frozenset(":,—–-(")
+_CLAUSE_MARKS = frozenset(",—–")
 _NUMBERS = re.compile(r"[\d\s.,:%$€£+\-–/]+")
 INDIRECT = frozenset("a al ao aos all alla agli ai to au aux".split())  # "told Reuters", "dijo a EFE"
 _IMPLICIT = Speaker("", kind="pronoun")
@@ -65,7 +66,8 @@ class Attributor:
         self.tokens = tokenize(text)
         self.sentences = sentences(self.tokens)
         self.lex = lex
-        self._clause_marks = [p for p, token in enumerate(self.tokens) if token.is_punct(",", "—", "–")]
+        self._clause_marks = [p for p, token in enumerate(self.tokens) if token.text in _CLAUSE_MARKS
+                              and token.kind == "punct"]
         self.reader = PhraseReader(self.tokens, lex, frozenset(first for first, _ in self.sentences), vocabulary)
 
     def quotations(self, continuing: Speaker | None = None) -> list[tuple[Token, Speaker]]:

@@ -82,7 +82,7 @@ def sentences(tokens: list[Token]) -> list[tuple[int, int]]:
     bounds = []
     first = 0
     for index, token in enumerate(tokens):
-        if not _ends_sentence(tokens, index):
+        if (token.text not in _ENDS and token.kind != "quote") or not _ends_sentence(tokens, index):
             continue
         following = tokens[index + 1] if index + 1 < len(tokens) else None
         if following is None or following.kind == "quote" or following.cap or following.is_punct("—", "–", "-"):
