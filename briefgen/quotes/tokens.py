@@ -17,8 +17,9 @@ _SPANS = re.compile(
     r"|«(?P<guillemets>[^«»]+)»"
     r"|„(?P<german>[^„“”]+)[“”]"
     r"|»(?P<reversed>[^»«]+)«"
-    r"|(?<!\w)‘(?P<single>(?:[^‘’]|’(?=\w))+)’(?!\w)"
-)
+    r"|‘(?<!\w‘)(?P<single>(?:[^‘’]|’(?=\w))+)’(?!\w)"
+)  # "no word character before ‘" is tested after the mark: with every branch opening with a mark, the regex
+# engine jumps from mark to mark instead of trying every position
 _WORD = r"[^\W_]+(?:['’\-][^\W_]+)*"
 _TOKENS = re.compile(rf"(?P<word>{_WORD})|(?P<punct>[^\w\s])")
 _ELISION = re.compile(r"^(?:[ldjmnstc]|qu)['’](?=[^\W_])", re.IGNORECASE)  # French l'ONG, d'après, qu'il
