@@ -80,7 +80,7 @@ def _vocabulary(blocks: Sequence[TextBlock], actors: Sequence[str]) -> Vocabular
         names.update([normalise(match) for match in _MID_SENTENCE.findall(block.text) if match[:1].isupper()])
         names.update(normalise(word) for run in _FULL_NAME.finditer(block.text) for word in run.group(0).split()[1:])
         lower.update(filter(str.islower, _LOWER.findall(block.text)))
-    return Vocabulary(frozenset(names), frozenset(normalise(word) for word in lower))
+    return Vocabulary(frozenset(names), frozenset(map(normalise, lower)))
 
 
 def _block_quote(block: TextBlock, index: int, before: TextBlock | None, lex: Lexicon) -> Found | None:

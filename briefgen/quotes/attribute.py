@@ -110,9 +110,9 @@ class Attributor:
 
     def _introduction_starts(self, first: int, end: int) -> list[int]:
         """Where a sentence's noun phrases may begin, in order: at a clause's start, after a speech verb or
-        "according to", and at the first word of a name — up to the sentence's last capitalised or title word:
-        a phrase names a person or an unnamed source only with one of them."""
-        last = self._last_capital_or_title(first, end)
+        "according to", and at the first word of a name — up to the last position such a phrase can name a
+        person or an unnamed source from."""
+        last = self._last_start(first, end)
         reader = self.reader
         starts = set(self._clause_starts(first, last))
         starts.update(after for p in reader.may_begin(self.lex.speech_verbs, first, last)
@@ -123,15 +123,20 @@ class Attributor:
         starts.update(p for p in names if p > first and p - 1 not in names and self.tokens[p - 1].norm not in PARTICLES)
         return sorted(p for p in starts if p <= last and self.tokens[p].kind == "word")
 
-    def _last_capital_or_title(self, first: int, end: int) -> int:
-        """The last capitalised word or title word from ``first`` to ``end``, ``first - 1`` when there is none."""
+    def _last_start(self, first: int, end: int) -> int:
+        """The last position from ``first`` to ``end`` a phrase naming a person or an unnamed source can begin
+        at (``first - 1`` for none): such a phrase has a title word or a capitalised word in it, and one that
+        begins with its last capitalised word has that word as a name or a title."""
         capitalised = self.reader.capitalised(first, end)
         last_capital = capitalised[-1] if capitalised else first - 1
-        for position in range(end - 1, last_capital, -1):
+        for position in range(end - 1, max(last_capital, first - 1), -1):
             token = self.tokens[position]
             if token.kind == "word" and self.lex.is_title(token.norm):
                 return position
-        return last_capital
+        if last_capital < first or self.lex.is_title(self.tokens[last_capital].norm) \
+                or self.reader.is_name_word(last_capital, end):
+            return last_capital
+        return last_capital - 1  # "Rising talks rising…": a capital that is no name only ends a name begun before it
 
     # ---- is it a quotation? ----------------------------------------------------------------------------
 

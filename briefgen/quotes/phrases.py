@@ -93,7 +93,6 @@ class PhraseReader:
         self.lex = lex
         self.starts = starts
         self.vocabulary = vocabulary
-        self._norms = [token.norm for token in tokens]
         self._capitalised = [p for p, token in enumerate(tokens) if token.cap]
 
     # ---- single tokens ---------------------------------------------------------------------------------
@@ -126,7 +125,7 @@ class PhraseReader:
         """The positions from ``first`` to ``end`` where an entry of ``entries`` (or a speech verb with a
         clitic) may begin; :meth:`phrase_at` and :meth:`verb_at` find nothing anywhere else."""
         firsts = entry_words(entries)  # never a punctuation mark or a quotation, whose norm has no space
-        return [p for p in range(first, end) if (norm := self._norms[p]) in firsts or " " in norm]
+        return [p for p in range(first, end) if (norm := self.tokens[p].norm) in firsts or " " in norm]
 
     def capitalised(self, first: int, end: int) -> list[int]:
         """The positions of capitalised words from ``first`` to ``end``."""
