@@ -113,6 +113,8 @@ class Attributor:
         "according to", and at the first word of a name — up to the last position such a phrase can name a
         person or an unnamed source from."""
         last = self._last_start(first, end)
+        if last < first:
+            return []
         reader = self.reader
         starts = set(self._clause_starts(first, last))
         starts.update(after for p in reader.may_begin(self.lex.speech_verbs, first, last)
