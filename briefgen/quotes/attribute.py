@@ -26,7 +26,6 @@ Safe Harbour"``); and whatever follows a word that names a work or a nickname (`
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from dataclasses import dataclass
 
 from briefgen.lexicon import Lexicon
@@ -66,8 +65,6 @@ class Attributor:
         self.tokens = tokenize(text)
         self.sentences = sentences(self.tokens)
         self.lex = lex
-        self._clause_marks = [p for p, token in enumerate(self.tokens) if token.text in _CLAUSE_MARKS
-                              and token.kind == "punct"]
         self.reader = PhraseReader(self.tokens, lex, frozenset(first for first, _ in self.sentences), vocabulary)
 
     def quotations(self, continuing: Speaker | None = None) -> list[tuple[Token, Speaker]]:
@@ -340,8 +337,8 @@ class Attributor:
 
     def _clause_starts(self, first: int, stop: int) -> list[int]:
         """The sentence's start and every word after a comma or a dash ("**10:15** — La ministra…")."""
-        marks = self._clause_marks
-        return [first] + [p + 1 for p in marks[bisect_left(marks, first):bisect_left(marks, stop)]]
+        return [first] + [p + 1 for p in range(first, stop)
+                          if self.tokens[p].text in _CLAUSE_MARKS and self.tokens[p].kind == "punct"]
 
     def subject_before(self, verb: int, first: int) -> Speaker | None:
         """The longest noun phrase that ends at the verb, or at what may stand between them: an auxiliary, an
