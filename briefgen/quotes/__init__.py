@@ -68,7 +68,9 @@ def find_quotes(blocks: Sequence[TextBlock], actors: Iterable[str] = ()) -> list
     return resolve(found, introduced, blocks, actors, lex)
 
 
-_MID_SENTENCE = re.compile(r"(?<=\s)(?<![.!?…\"“«„»:]\s)([^\W\d_][\w'’\-]*)")  # the cheaper test first
+# a word after a space, not after a sentence's end; none that begins with a lower-case ASCII or Latin-1 letter
+# (which the capital test would drop), and the cheaper lookbehind first
+_MID_SENTENCE = re.compile(r"(?<=\s)(?<![.!?…\"“«„»:]\s)([^\W\d_a-zß-öø-ÿ][\w'’\-]*)")
 _LOWER = re.compile(r"(?<![\w'’\-])([^\W\d_A-ZÀ-Þ][\w'’\-]*)")
 
 
