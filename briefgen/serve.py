@@ -31,7 +31,7 @@ from briefgen.faults import doing
 from briefgen.model import EMPTY_CONTEXT
 from briefgen.theme import load_theme
 from briefgen.urls import briefing_route, output_file
-from briefgen.workers import RenderTask, Task, Worker
+from briefgen.workers import Task, Worker, unpack
 from briefgen.write import replace_file, spare_path
 
 LIVE_PREFIX = "/__briefgen/"
@@ -186,7 +186,7 @@ class DevServer:
                         or not is_published(parsed.briefing, selection_for(self.options)):
                     return False
                 route = briefing_route(parsed.briefing.slug)
-                page = worker.render(RenderTask(parsed.products.body, EMPTY_CONTEXT)).page
+                page, _ = worker.renderer.briefing_outputs(unpack(parsed.products.body), EMPTY_CONTEXT)
                 replace_file(self.output, output_file(route), page)
                 pages.append(self.config.base_path + route)
             if pages:
