@@ -8,7 +8,6 @@ written as soon as it arrives, so no build ever holds every page's HTML in memor
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import dataclasses
 import datetime as dt
@@ -20,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable
 
 from briefgen import __version__
 from briefgen.cache import CACHE_DIR, NO_CACHE, BuildCache, SourceEntry, digest, source_digest
@@ -36,7 +35,7 @@ from briefgen.selfcheck import LinkChecker
 from briefgen.stories import related_briefings, relations_key
 from briefgen.theme import Theme, load_theme
 from briefgen.urls import briefing_route, output_file
-from briefgen.workers import Parsed, Rendered, RenderTask, Task, make_all, parse_all, render_all
+from briefgen.workers import PageJob, Parsed, Task, make_all, parse_all
 from briefgen.write import MARKER, OutputSession, WriteReport, check_output_folder, read_marker, spare_path
 
 Progress = Callable[[str, int, "int | None"], None]  # (stage, done, total or None)
@@ -363,25 +362,28 @@ def _build(config: SiteConfig, options: BuildOptions, theme: Theme, cache: Build
                                                      loaded.briefings))
         loaded.problems.raise_if_errors(strict=options.strict)
         with doing("writing the site", session.target):
-            pages = _BriefingPages(loaded, loader, session, cache, products, theme, links)
-            with pages.batch:
-                renderer = PageRenderer(config, theme)
-                inputs = PlanInputs(key=cache.build_key, digests=loaded.digests,
-                                    entry_html=partial(_entry_html, cache, loaded.digests))
-                index = _search_index(loaded, loader, cache, products) if config.search else None
-                outputs = plan_site(loaded.site, renderer, theme, inputs)
-                if index is not None:
-                    outputs = itertools.chain(outputs, plan_search(loaded.site, renderer, cache.build_key,
-                                                                   loaded.digests, index))
-                deferred = _carry_over_or_make(outputs, session, links, pages, progress)
-                pages.write_rest()
-            targets = [session.claim(planned.path, planned.kind, planned.fingerprint) for planned in deferred]
-            made = make_all(deferred, targets, session.fresh, config.base_url, cache, options.jobs)
-            for done, (planned, target, (size, urls)) in enumerate(zip(deferred, targets, made), 1):
-                progress("rendering", done, len(deferred))
-                if target is not None:
-                    session.wrote(planned.path, size)
-                links.add(planned.path, urls)
+            pages = _briefing_pages(loaded, loader, session, cache, products)
+            renderer = PageRenderer(config, theme)
+            inputs = PlanInputs(key=cache.build_key, digests=loaded.digests,
+                                entry_html=partial(_entry_html, cache, loaded.digests))
+            index = _search_index(loaded, loader, cache, products) if config.search else None
+            outputs = plan_site(loaded.site, renderer, theme, inputs)
+            if index is not None:
+                outputs = itertools.chain(outputs, plan_search(loaded.site, renderer, cache.build_key,
+                                                               loaded.digests, index))
+            to_make = _carry_over(outputs, session, progress)
+            targets = [session.claim(planned.path, planned.kind, planned.fingerprint) for planned in to_make]
+            files = [([path for path, _ in _own_outputs(briefing)], job.targets, briefing.source)
+                     for briefing, job in pages]
+            files += [([planned.path], [target], "") for planned, target in zip(to_make, targets)]
+            made = make_all([job for _, job in pages], to_make, targets, renderer, cache, session.fresh,
+                            options.jobs)
+            for done, ((paths, claimed, source), (sizes, found)) in enumerate(zip(files, made), 1):
+                progress("rendering", done, len(files))
+                for path, target, size, urls in zip(paths, claimed, sizes, found):
+                    if target is not None:
+                        session.wrote(path, size)
+                    links.add(path, urls, source)
             for planned in plan_redirects(loaded.site, renderer, cache.build_key, session.has):
                 _place(planned, session, links)
         problems = links.problems(session.report.paths, session if session.removed_paths() else None)
@@ -469,79 +471,37 @@ def _next_publication(briefings: list[Briefing], options: BuildOptions) -> float
     return min((b.date.timestamp() for b in briefings if b.date > now), default=float("inf"))
 
 
-class _BriefingPages:
+def _briefing_pages(loaded: LoadedSite, loader: _Loader, session: OutputSession, cache: BuildCache,
+                    products: _Products) -> list[tuple[Briefing, PageJob]]:
     """Each published briefing's page and record: carried over when neither the briefing nor what its page
-    shows of the others (story neighbours, change, related) changed, else rendered once, in the worker pool,
-    from the whole briefing the cache keeps (parsed again if it has none). The pool renders while this
-    process plans and writes the rest of the site; :meth:`write_ready` takes what is done so far."""
-
-    def __init__(self, loaded: LoadedSite, loader: _Loader, session: OutputSession, cache: BuildCache,
-                 products: _Products, theme: Theme, links: LinkChecker):
-        self.session, self.links = session, links
-        self.todo = self._carry_over(loaded, session, cache.build_key)
+    shows of the others (story neighbours, change, related) changed; else a job to render them from the whole
+    briefing the cache keeps (the file is parsed again if it has none)."""
+    todo = []
+    for briefing in loaded.site.briefings:
+        outputs = _own_outputs(briefing)
+        if any(session.has(path) for path, _ in outputs):
+            continue  # two files with one slug: collect() reports it
+        context = loaded.site.context(briefing.slug)
+        fingerprint = _own_fingerprint(cache.build_key, loaded.digests[briefing.slug], context)
+        if all(session.can_keep(path, fingerprint) for path, _ in outputs):
+            for path, kind in outputs:
+                session.keep(path, kind, fingerprint, briefing.source)
+        else:
+            todo.append((briefing, fingerprint, context))
+    products.flush()
+    kept = cache.known_bodies()
+    missing = [briefing for briefing, _, _ in todo if loaded.digests[briefing.slug] not in kept]
+    if missing:
+        loader.rerender(missing, products)
         products.flush()
-        kept = cache.known_bodies()
-        missing = [briefing for briefing, _ in self.todo if loaded.digests[briefing.slug] not in kept]
-        if missing:
-            loader.rerender(missing, products)
-            products.flush()
-
-        def body_of(briefing: Briefing) -> str:
-            own = loaded.digests[briefing.slug]
-            return own if own in kept else products.latest.get(briefing.source, own)  # changed again since read
-
-        def tasks() -> Iterator[RenderTask]:
-            for start in range(0, len(self.todo), 500):
-                part = self.todo[start:start + 500]
-                bodies = cache.bodies(body_of(b) for b, _ in part)
-                for briefing, fingerprint in part:
-                    targets = tuple(session.claim(path, kind, fingerprint, briefing.source)
-                                    for path, kind in _own_outputs(briefing))
-                    self.claimed.append(targets)
-                    yield RenderTask(bodies[body_of(briefing)], loaded.site.context(briefing.slug).portable(),
-                                     targets, session.fresh)
-
-        self.claimed: collections.deque[tuple[str | None, ...]] = collections.deque()
-        self.batch = render_all(tasks(), len(self.todo), loader.config, theme, loader.options.jobs)
-        self.written = 0
-
-    @staticmethod
-    def _carry_over(loaded: LoadedSite, session: OutputSession, key: str) -> list[tuple[Briefing, str]]:
-        """Keep what is unchanged; the rest, with their fingerprints, is to render."""
-        todo = []
-        for briefing in loaded.site.briefings:
-            outputs = _own_outputs(briefing)
-            if any(session.has(path) for path, _ in outputs):
-                continue  # two files with one slug: collect() reports it
-            fingerprint = _own_fingerprint(key, loaded.digests[briefing.slug], loaded.site.context(briefing.slug))
-            if all(session.can_keep(path, fingerprint) for path, _ in outputs):
-                for path, kind in outputs:
-                    session.keep(path, kind, fingerprint, briefing.source)
-            else:
-                todo.append((briefing, fingerprint))
-        return todo
-
-    @property
-    def rendering(self) -> bool:
-        """Whether the pool is still rendering pages."""
-        return bool(self.batch.pending)
-
-    def write_ready(self) -> None:
-        for made in self.batch.ready():
-            self._write(made)
-
-    def write_rest(self) -> None:
-        for made in self.batch.rest():
-            self._write(made)
-
-    def _write(self, made: Rendered) -> None:
-        briefing, _ = self.todo[self.written]
-        self.written += 1
-        for (path, _), target, size, urls in zip(_own_outputs(briefing), self.claimed.popleft(), made.sizes,
-                                                 made.links):
-            if target is not None:
-                self.session.wrote(path, size)
-            self.links.add(path, urls, briefing.source)
+    jobs = []
+    for briefing, fingerprint, context in todo:
+        own = loaded.digests[briefing.slug]
+        body = own if own in kept else products.latest.get(briefing.source, own)  # changed again since read
+        targets = tuple(session.claim(path, kind, fingerprint, briefing.source)
+                        for path, kind in _own_outputs(briefing))
+        jobs.append((briefing, PageJob(body, context, targets)))
+    return jobs
 
 
 class _Words:
@@ -579,25 +539,17 @@ def _search_index(loaded: LoadedSite, loader: _Loader, cache: BuildCache, produc
                       _Words(loaded, loader, cache, products))
 
 
-def _carry_over_or_make(outputs: Iterable[Planned], session: OutputSession, links: LinkChecker,
-                        pages: _BriefingPages, progress: Progress) -> list[Planned]:
-    """Carry over every unchanged output; make the others here while the pool renders briefing pages, and
-    return those left once it is done, to be made in the pool."""
-    deferred, claimed = [], set()
+def _carry_over(outputs: Iterable[Planned], session: OutputSession, progress: Progress) -> list[Planned]:
+    """Carry over every unchanged output; the others, to make."""
+    to_make, claimed = [], set()
     for done, planned in enumerate(outputs, 1):
-        progress("writing", done, None)
+        progress("planning", done, None)
         if planned.path in claimed or session.has(planned.path) \
                 or session.keep(planned.path, planned.kind, planned.fingerprint):
             continue
-        if pages.rendering:
-            data = planned.make()
-            session.put(planned.path, data, planned.kind, planned.fingerprint)
-            links.scan(planned.path, data)
-            pages.write_ready()
-        else:
-            deferred.append(planned)
-            claimed.add(planned.path)
-    return deferred
+        to_make.append(planned)
+        claimed.add(planned.path)
+    return to_make
 
 
 def _entry_html(cache: BuildCache, digests: dict[str, str], briefing: Briefing) -> str:

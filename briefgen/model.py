@@ -206,13 +206,6 @@ class BriefingContext:
     def empty(self) -> bool:
         return not (self.story or self.previous or self.next or self.change or self.related)
 
-    def portable(self) -> BriefingContext:
-        """The context without its story's briefings (a page names and links the story, nothing more), to send
-        to another process."""
-        if self.story is None:
-            return self
-        return dataclasses.replace(self, story=dataclasses.replace(self.story, briefings=()))
-
     def key(self) -> str:
         """Everything the context shows, as text: a page is rendered again only when this changes."""
         def brief(b: Briefing | None) -> str:

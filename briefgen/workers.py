@@ -1,10 +1,12 @@
-"""The work done for each briefing, in a process pool for large batches: two passes.
+"""The build's work in a process pool, in two passes.
 
-1. **Parse** (:meth:`Worker.run`): a content file → its metadata (bodies dropped, so that listing pages and
-   feeds never hold every page's HTML), its problems, and what later stages need from its body: its feed
-   content, its words for the search index and the whole briefing, pickled, for the second pass.
-2. **Render** (:meth:`Worker.render`): once the whole site is known, a briefing and its context (story
-   neighbours, change, related briefings) → its page and JSON record, each made once, with the links they hold.
+1. **Parse** (:func:`parse_all`, :meth:`Worker.run`): a content file → its metadata (bodies dropped, so that
+   listing pages and feeds never hold every page's HTML), its problems, and what later stages need from its
+   body: its feed content, its words for the search index and the whole briefing, packed for the build cache.
+2. **Make** (:func:`make_all`): once the whole site is known and planned, every file that must be written:
+   each briefing's page and record (rendered once, from the packed briefing and its context: story neighbours,
+   change, related briefings), then listing pages, feeds and data. Forked workers inherit the site and the
+   plan, so only indices travel; each writes what it makes and sends back sizes and links.
 
 Small batches run in this process, where starting workers would cost more than it saves.
 """
@@ -12,6 +14,7 @@ Small batches run in this process, where starting workers would cost more than i
 from __future__ import annotations
 
 import collections
+import gc
 import itertools
 import multiprocessing
 import os
@@ -39,8 +42,10 @@ from briefgen.theme import Theme
 from briefgen.write import write_file
 
 POOL_THRESHOLD = 48  # fewer files than this are parsed in this process
-CHUNK = 64
-IN_FLIGHT = 3  # chunks per worker submitted ahead
+CHUNK = 16
+IN_FLIGHT = 8  # chunks per worker submitted ahead
+Item = TypeVar("Item")
+Result = TypeVar("Result")
 CAN_FORK = sys.platform == "linux"  # forking is unsafe on macOS and missing on Windows
 
 
@@ -62,19 +67,12 @@ class Prepared:
 
 
 @dataclass(frozen=True)
-class RenderTask:
-    body: bytes  # :func:`pack` of the whole briefing
-    context: BriefingContext  # :meth:`BriefingContext.portable`
-    targets: tuple[str | None, str | None]  # the files the page and record go to (None: already there)
-    fresh: bool  # the folder is new (see :func:`briefgen.write.write_file`)
+class PageJob:
+    """A briefing's page and record to render and write."""
 
-
-@dataclass(frozen=True)
-class Rendered:
-    """A briefing's page and record, written: their sizes and the links they contain."""
-
-    sizes: tuple[int, int]
-    links: tuple[tuple[str, ...], tuple[str, ...]]
+    body: str  # the source digest its packed briefing is kept under in the build cache
+    context: BriefingContext
+    targets: tuple[str | None, str | None]  # the files they go to (None: already there)
 
 
 @dataclass(frozen=True)
@@ -134,18 +132,6 @@ class Worker:
         return Prepared(entry=zlib.compress(self.renderer.feed_entry(briefing).encode(), 6), body=pack(briefing),
                         words=briefing_words(briefing).encode() if self.renderer.config.search else b"")
 
-    def render(self, task: RenderTask) -> Rendered:
-        briefing = unpack(task.body)
-        outputs = self.renderer.briefing_outputs(briefing, task.context)
-        base_url = self.renderer.config.base_url
-        for target, data in zip(task.targets, outputs):
-            if target is not None:
-                with doing("writing the site", target):
-                    write_file(target, data, task.fresh)
-        return Rendered(sizes=(len(outputs[0]), len(outputs[1])),
-                        links=(_unique(links_in(".html", outputs[0], base_url)),
-                               _unique(links_in(".json", outputs[1], base_url))))
-
 
 def pack(briefing: Briefing) -> bytes:
     return zlib.compress(pickle.dumps(briefing, pickle.HIGHEST_PROTOCOL), 1)
@@ -164,15 +150,45 @@ def strip_bodies(briefing: Briefing) -> Briefing:
 
 
 _process_worker: Worker | None = None  # one per worker process, set by the pool's initializer
-_process_plan: _Making | None = None  # what a forked maker makes, set by the pool's initializer
+_process_making: _Making | None = None  # what a forked maker makes, set by the pool's initializer
 
 
 @dataclass(frozen=True)
 class _Making:
+    """The second pass: briefing pages first, then every other output of the plan."""
+
+    pages: list[PageJob]
     outputs: list[Planned]
-    targets: list[str | None]  # where each goes (None: already there)
-    fresh: bool
-    base_url: str
+    targets: list[str | None]  # where each output goes (None: already there)
+    renderer: PageRenderer
+    cache: BuildCache
+    fresh: bool  # the folder is new (see :func:`briefgen.write.write_file`)
+
+    def make(self, indices: list[int]) -> list[tuple[tuple[int, ...], tuple[tuple[str, ...], ...]]]:
+        """For each job: the sizes of the files written and the links each holds."""
+        pages = [self.pages[index] for index in indices if index < len(self.pages)]
+        bodies = self.cache.bodies(job.body for job in pages) if pages else {}
+        return [self._page(self.pages[index], bodies) if index < len(self.pages)
+                else self._output(index - len(self.pages)) for index in indices]
+
+    def _page(self, job: PageJob, bodies: dict[str, bytes]) -> tuple[tuple[int, ...], tuple[tuple[str, ...], ...]]:
+        outputs = self.renderer.briefing_outputs(unpack(bodies[job.body]), job.context)
+        for target, data in zip(job.targets, outputs):
+            self._write(target, data)
+        base_url = self.renderer.config.base_url
+        return (tuple(map(len, outputs)),
+                (_unique(links_in(".html", outputs[0], base_url)), _unique(links_in(".json", outputs[1], base_url))))
+
+    def _output(self, index: int) -> tuple[tuple[int, ...], tuple[tuple[str, ...], ...]]:
+        output = self.outputs[index]
+        data = output.make()
+        self._write(self.targets[index], data)
+        return (len(data),), (_unique(links_in(output.path, data, self.renderer.config.base_url)),)
+
+    def _write(self, target: str | None, data: bytes) -> None:
+        if target is not None:
+            with doing("writing the site", target):
+                write_file(target, data, self.fresh)
 
 
 def _initialise(config: SiteConfig, theme: Theme | None) -> None:
@@ -180,114 +196,75 @@ def _initialise(config: SiteConfig, theme: Theme | None) -> None:
     _process_worker = Worker(config, theme)
 
 
-def _adopt(plan: _Making, cache: BuildCache) -> None:
-    global _process_plan
-    cache.reconnect()  # the parent's connection must not be used in a forked process
-    _process_plan = plan
+def _adopt(making: _Making) -> None:
+    global _process_making
+    gc.freeze()  # what the fork inherited stays shared: the collector need not walk (and copy) it again
+    making.cache.reconnect()  # the parent's connection must not be used in a forked process
+    _process_making = making
 
 
 def _parse_chunk(tasks: list[Task]) -> list[Parsed]:
     return [_process_worker.run(task) for task in tasks]
 
 
-def _render_chunk(tasks: list[RenderTask]) -> list[Rendered]:
-    return [_process_worker.render(task) for task in tasks]
-
-
-def _make_chunk(indices: list[int]) -> list[tuple[int, tuple[str, ...]]]:
-    return [_make(_process_plan, index) for index in indices]
-
-
-def _make(plan: _Making, index: int) -> tuple[int, tuple[str, ...]]:
-    """Make and write one planned output: its size and the links it holds."""
-    output, target = plan.outputs[index], plan.targets[index]
-    data = output.make()
-    if target is not None:
-        with doing("writing the site", target):
-            write_file(target, data, plan.fresh)
-    return len(data), _unique(links_in(output.path, data, plan.base_url))
+def _make_chunk(indices: list[int]) -> list[tuple[tuple[int, ...], tuple[tuple[str, ...], ...]]]:
+    return _process_making.make(indices)
 
 
 def _unique(urls: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(urls))
 
 
-Item = TypeVar("Item")
-Result = TypeVar("Result")
-
-
 def parse_all(tasks: list[Task], config: SiteConfig, theme: Theme | None,
               jobs: int | None = None) -> Iterator[Parsed]:
     """Parse every task, yielding results in task order as they arrive, so that the caller can store each
     briefing's products and let go of them."""
-    with _briefing_batch(tasks, len(tasks), config, theme, jobs, Worker.run, _parse_chunk) as batch:
-        yield from batch.rest()
-
-
-def render_all(tasks: Iterable[RenderTask], count: int, config: SiteConfig, theme: Theme,
-               jobs: int | None = None) -> Batch:
-    """Render the ``count`` briefings of ``tasks`` (read lazily): pages and records in task order, taken as
-    they are ready (:meth:`Batch.ready`) while this process does other work, then the rest."""
-    return _briefing_batch(tasks, count, config, theme, jobs, Worker.render, _render_chunk)
-
-
-def make_all(planned: list[Planned], targets: list[str | None], fresh: bool, base_url: str, cache: BuildCache,
-             jobs: int | None = None) -> Iterator[tuple[int, tuple[str, ...]]]:
-    """Make and write each planned output (listing pages, feeds, data): its size and the links it holds, in
-    order. The work is done in forked processes, which inherit the plan and the site it was made from (nothing
-    is sent but indices); where processes cannot be forked, here."""
-    plan = _Making(planned, targets, fresh, base_url)
     jobs = jobs or os.cpu_count() or 1
-    if len(planned) < POOL_THRESHOLD or jobs == 1 or not CAN_FORK:
-        return (_make(plan, index) for index in range(len(planned)))
-
-    def start() -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
-                                   initializer=_adopt, initargs=(plan, cache))
-    return _consumed(Batch(range(len(planned)), jobs, start, None, _make_chunk))
-
-
-def _consumed(batch: Batch) -> Iterator:
-    with batch:
-        yield from batch.rest()
-
-
-def _briefing_batch(tasks: Iterable[Item], count: int, config: SiteConfig, theme: Theme | None, jobs: int | None,
-                    one: Callable[[Worker, Item], Result], chunk: Callable[[list[Item]], list[Result]]) -> Batch:
-    jobs = jobs or os.cpu_count() or 1
-    if count < POOL_THRESHOLD or jobs == 1:
+    if len(tasks) < POOL_THRESHOLD or jobs == 1:
         worker = Worker(config, theme)
-        return Batch(tasks, jobs, None, lambda task: one(worker, task), chunk)
+        yield from (worker.run(task) for task in tasks)
+        return
 
     def start() -> ProcessPoolExecutor:
         return ProcessPoolExecutor(max_workers=jobs, initializer=_initialise, initargs=(config, theme))
-    return Batch(tasks, jobs, start, None, chunk)
+    with Batch(tasks, jobs, start, _parse_chunk) as batch:
+        yield from batch.results()
+
+
+def make_all(pages: list[PageJob], outputs: list[Planned], targets: list[str | None], renderer: PageRenderer,
+             cache: BuildCache, fresh: bool,
+             jobs: int | None = None) -> Iterator[tuple[tuple[int, ...], tuple[tuple[str, ...], ...]]]:
+    """Render and write every briefing page and record of ``pages``, then make and write every planned output
+    (listing pages, feeds, data): for each, in that order, the sizes of the files and the links they hold. The
+    work is done in forked processes, which inherit the plan and the site it was made from (nothing is sent but
+    indices); where processes cannot be forked, here."""
+    making = _Making(pages, outputs, targets, renderer, cache, fresh)
+    count = len(pages) + len(outputs)
+    jobs = jobs or os.cpu_count() or 1
+    if count < POOL_THRESHOLD or jobs == 1 or not CAN_FORK:
+        for start in range(0, count, CHUNK):
+            yield from making.make(list(range(start, min(count, start + CHUNK))))
+        return
+
+    def start() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_adopt, initargs=(making,))
+    with Batch(range(count), jobs, start, _make_chunk) as batch:
+        yield from batch.results()
 
 
 class Batch:
-    """Tasks done in a process pool (or, for a few, here), results in task order. At most a few chunks per
-    worker are in flight, so that neither the tasks nor the results of a large site are ever all in memory."""
+    """Tasks done in a process pool, results in task order. At most a few chunks per worker are in flight, so
+    that neither the tasks nor the results of a large site are ever all in memory."""
 
-    def __init__(self, tasks: Iterable[Item], jobs: int, start: Callable[[], ProcessPoolExecutor] | None,
-                 here: Callable[[Item], Result] | None, chunk: Callable[[list[Item]], list[Result]]):
-        self.jobs, self.tasks, self.here, self.chunk = jobs, iter(tasks), here, chunk
+    def __init__(self, tasks: Iterable[Item], jobs: int, start: Callable[[], ProcessPoolExecutor],
+                 chunk: Callable[[list[Item]], list[Result]]):
+        self.jobs, self.tasks, self.chunk = jobs, iter(tasks), chunk
         self.pending: collections.deque = collections.deque()
-        self.pool = start() if start is not None else None
-        if self.pool is not None:
-            self._submit()
+        self.pool = start()
+        self._submit()
 
-    def ready(self) -> Iterator[Result]:
-        """The results already done, without waiting (in this process: none until :meth:`rest`)."""
-        while self.pending and self.pending[0].done():
-            yield from self.pending.popleft().result()
-            self._submit()
-
-    def rest(self) -> Iterator[Result]:
-        """Every result not taken yet, waiting for each."""
-        if self.pool is None:
-            for task in self.tasks:
-                yield self.here(task)
-            return
+    def results(self) -> Iterator[Result]:
         while self.pending:
             yield from self.pending.popleft().result()
             self._submit()
@@ -303,5 +280,4 @@ class Batch:
         return self
 
     def __exit__(self, *exc_info) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+        self.pool.shutdown(wait=True, cancel_futures=True)
