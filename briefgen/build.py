@@ -442,7 +442,8 @@ def pages_limits(sizes: dict[str, int], config: SiteConfig) -> list[Problem]:
     if total > PAGES_SITE_LIMIT:
         problems.append(Problem(where, message=f"the site is {total / 1e9:.2f} GB, and GitHub Pages publishes at "
                                                "most 1 GB",
-                                hint="keep `feeds.term_content: summary`, lower `feeds.limit`, or set `search: false`"))
+                                hint="keep `feeds.term_content: summary` and `api.html: false`, lower "
+                                     "`feeds.term_limit` and `feeds.limit`, or set `search: false`"))
     for path in sorted(path for path, size in sizes.items() if size > PAGES_FILE_LIMIT):
         problems.append(Problem(f"{where}/{path}", message=f"{sizes[path] / 1e6:.0f} MB, and GitHub Pages refuses "
                                                            "files over 100 MB",

@@ -114,7 +114,7 @@ class PageRenderer:
         return without_indentation(html).encode("utf-8")
 
     def card(self, item: BriefingView | ListingItem, level: int, lead: bool = False) -> Markup:
-        """A briefing's card in a listing (``partials/card.html``), rendered once per build for each heading
+        """A briefing's card in a listing (``partials/card.html``), rendered once per process for each heading
         level: thousands of listing pages repeat the same cards."""
         key = (item.url, level, lead)
         if key not in self._cards:
@@ -148,14 +148,18 @@ class PageRenderer:
         return absolutize(render_template(self.env, "feed_entry.html", briefing=view), view.absolute_url)
 
 
-_INDENTED = re.compile(r"(<(pre|textarea)\b.*?</\2>)|\n[ \t]*(?=\n)|(?<=\n)[ \t]+", re.DOTALL | re.IGNORECASE)
+_KEPT_AS_IS = re.compile(r"(<(?:pre|textarea)\b.*?</(?:pre|textarea)>)", re.DOTALL | re.IGNORECASE)
+_INDENTATION = re.compile(r"\n[ \t\n]+")
 
 
 def without_indentation(page: str) -> str:
     """The page without the templates' indentation and blank lines (a twentieth of a site's HTML), except in
     ``<pre>`` and ``<textarea>``, where spaces show. A line break stays wherever one was, so no two words or
     inline elements that were apart are joined."""
-    return _INDENTED.sub(lambda match: match.group(1) or "", page)
+    if "<pre" not in page and "<textarea" not in page:
+        return _INDENTATION.sub("\n", page)
+    parts = _KEPT_AS_IS.split(page)  # odd parts are the blocks kept as they are
+    return "".join(part if index % 2 else _INDENTATION.sub("\n", part) for index, part in enumerate(parts))
 
 
 def _empty_slot(name: str) -> Markup:

@@ -238,6 +238,15 @@ def test_term_feeds_carry_summaries_unless_asked_for_whole_briefings(small_site)
     assert "Some context" in tag_entry.content[0].value
 
 
+def test_term_feeds_have_their_own_limit(small_site):
+    (small_site / "briefgen.yaml").write_text(BASIC_CONFIG + "feeds:\n  limit: 3\n  term_limit: 1\n")
+    out = build(small_site)
+    assert len(feedparser.parse((out / "atom.xml").read_bytes()).entries) == 3
+    for feed in out.glob("*/*/atom.xml"):  # every tag, region, actor and story
+        assert len(feedparser.parse(feed.read_bytes()).entries) == 1, feed
+    assert json.loads((out / "tags/diplomacy/feed.json").read_text())["items"][0]["id"]
+
+
 def test_pages_advertise_their_feeds(example):
     tag_page = soup(example / "tags/airspace/index.html")
     alternates = [(l["type"], l["href"]) for l in tag_page.find_all("link", rel="alternate")]

@@ -73,3 +73,24 @@ def without_slots(page: str) -> str:
     for part in tree.select(".story-nav, .related, .change"):
         part.decompose()
     return re.sub(r"\s+", " ", str(tree))
+
+
+def test_worker_processes_make_the_same_site_as_one_process(tmp_path):
+    """Enough briefings for both process pools (parsing, and the forked one that makes every file), against a
+    build that does everything in one process, then an edit rebuilt both ways."""
+    files = {"briefgen.yaml": BASIC_CONFIG + "per_page: 3\n"}
+    for number in range(60):
+        files[f"content/b{number:02d}.md"] = briefing(
+            f"Briefing {number}", f"2025-10-{number % 28 + 1:02d}", story="harbour" if number % 3 else "border",
+            tags=f"[t{number % 7}, t{number % 5}]",
+            body=f"Lead {number}.\n\n## Context\n\nThe mayor said: \"Number {number} matters.\"\n")
+    write_site(tmp_path, files)
+    for jobs, output in (("2", "pooled"), ("1", "alone")):
+        result = run_cli("build", "--jobs", jobs, "--output", output, cwd=tmp_path)
+        assert result.exit_code == 0, result.output
+    assert tree_hashes(tmp_path / "pooled") == tree_hashes(tmp_path / "alone")
+    (tmp_path / "content/b07.md").write_text(briefing("Briefing 7, retitled", "2025-10-08", story="harbour"))
+    time.sleep(2.1)  # past the window in which a file's time cannot be trusted
+    assert run_cli("build", "--jobs", "2", "--output", "pooled", cwd=tmp_path).exit_code == 0
+    assert run_cli("build", "--jobs", "1", "--no-cache", "--output", "alone", cwd=tmp_path).exit_code == 0
+    assert tree_hashes(tmp_path / "pooled") == tree_hashes(tmp_path / "alone")
