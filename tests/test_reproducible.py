@@ -78,7 +78,7 @@ def without_slots(page: str) -> str:
 def test_worker_processes_make_the_same_site_as_one_process(tmp_path):
     """Enough briefings for both process pools (parsing, and the forked one that makes every file), against a
     build that does everything in one process, then an edit rebuilt both ways."""
-    files = {"briefgen.yaml": BASIC_CONFIG + "per_page: 3\n"}
+    files = {"briefgen.yaml": BASIC_CONFIG}
     for number in range(60):
         files[f"content/b{number:02d}.md"] = briefing(
             f"Briefing {number}", f"2025-10-{number % 28 + 1:02d}", story="harbour" if number % 3 else "border",
