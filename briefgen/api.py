@@ -128,6 +128,7 @@ def briefing_record(briefing: Briefing, config: SiteConfig, urls: Urls, context:
         return {"html": absolutize(urls.rebase_html(html), page), "text": text} if config.api.html else {"text": text}
     record = summary_record(briefing, config, urls, context.change)
     record.update({
+        "dateline": briefing.dateline,
         "lead": body(briefing.lead_html, briefing.lead_text),
         "sections": {kind: _merged_section(briefing, kind, body) for kind in SECTION_KINDS},
         "other_sections": [{"heading": s.heading, "anchor": s.anchor, **body(s.html, s.text)}

@@ -194,6 +194,7 @@ FRONT_MATTER_FIELDS = (
     Field("quotes", _quotes, default=()),
     Field("timeline", _timeline, default=()),
     Field("aliases", _aliases, default=()),
+    Field("dateline", text, default=""),
     Field("extra", mapping, default={}),
 )
 

@@ -112,6 +112,9 @@ class Briefing(_Record):
     warnings: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     aliases: tuple[str, ...] = ()  # old addresses (routes) that redirect to this briefing
+    timed: bool = False  # ``date`` was given with a time of day (else it is shown as a date only)
+    updated_timed: bool = False
+    dateline: str = ""  # where it was reported from: "CARACAS, Venezuela"
     _timestamp: float | None = field(default=None, init=False, repr=False, compare=False)
 
     @property

@@ -90,6 +90,9 @@ def parse_briefing(raw: bytes, shown_path: str, stem: str, context: ParseContext
         warnings=tuple(w.message for w in warnings),
         extra=meta["extra"],
         aliases=meta["aliases"],
+        timed=isinstance(meta["date"], dt.datetime),
+        updated_timed=isinstance(meta["updated"], dt.datetime),
+        dateline=" ".join(meta["dateline"].split()),
     )
 
 

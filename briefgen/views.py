@@ -29,11 +29,32 @@ class Link:
 class When:
     iso: str  # RFC 3339, for <time datetime>
     display: str  # "29 November 2025"
+    time: str = ""  # "14:05 CET" or "14:05 UTC−4", when the moment was given with a time of day
 
     @classmethod
-    def of(cls, moment: dt.datetime, timezone: tzinfo) -> When:
+    def of(cls, moment: dt.datetime, timezone: tzinfo, timed: bool = False) -> When:
         local = moment.astimezone(timezone)
-        return cls(iso=local.isoformat(), display=f"{local.day} {local:%B %Y}")
+        time = f"{local:%H:%M} {zone_label(local)}" if timed else ""
+        return cls(iso=local.isoformat(), display=f"{local.day} {local:%B %Y}", time=time)
+
+    @property
+    def full(self) -> str:
+        """The date, and the time with its zone when there is one: "29 November 2025, 14:05 CET"."""
+        return f"{self.display}, {self.time}" if self.time else self.display
+
+
+def zone_label(local: dt.datetime) -> str:
+    """The zone a local time is in, as readers know it: its abbreviation where the time zone database has one
+    made of letters ("CET", "EST", "UTC"), else the offset from UTC ("UTC−4", "UTC+5:30"), because many zones
+    have no letters there and "-04" reads like a typo."""
+    name = local.tzname() or ""
+    if name.isalpha():
+        return name
+    offset = local.utcoffset() or dt.timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "\u2212"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
 
 
 @dataclass(frozen=True)
@@ -70,7 +91,8 @@ class BriefingView:
     date: When
     updated: When | None
     summary: str
-    lead_html: Markup
+    dateline: str
+    lead_html: Markup  # opening with the dateline when there is one
     sections: tuple[SectionView, ...]
     toc: tuple[Link, ...]
     tags: tuple[Link, ...]
@@ -191,6 +213,13 @@ class QuoteRefView:
     briefing: Link  # to the quote's section of the briefing
 
 
+def _with_dateline(lead: Markup, dateline: str) -> Markup:
+    """The lead's first paragraph opened by the dateline, as newspapers print it: "CARACAS, Venezuela — …"."""
+    if not dateline or not lead.startswith("<p>"):
+        return lead
+    return Markup('<p><span class="dateline">{}</span> — ').format(dateline) + Markup(str(lead)[len("<p>"):])
+
+
 def briefing_view(briefing: Briefing, urls: Urls, timezone: tzinfo) -> BriefingView:
     route = briefing_route(briefing.slug)
     return BriefingView(
@@ -198,10 +227,11 @@ def briefing_view(briefing: Briefing, urls: Urls, timezone: tzinfo) -> BriefingV
         title=briefing.title,
         url=urls.path(route),
         absolute_url=urls.absolute(route),
-        date=When.of(briefing.date, timezone),
-        updated=When.of(briefing.updated, timezone) if briefing.updated else None,
+        date=When.of(briefing.date, timezone, briefing.timed),
+        updated=When.of(briefing.updated, timezone, briefing.updated_timed) if briefing.updated else None,
         summary=briefing.summary,
-        lead_html=Markup(urls.rebase_html(briefing.lead_html)),
+        dateline=briefing.dateline,
+        lead_html=_with_dateline(Markup(urls.rebase_html(briefing.lead_html)), briefing.dateline),
         sections=tuple(
             SectionView(heading=s.heading, anchor=s.anchor, extra_anchors=s.extra_anchors,
                         html=Markup(urls.rebase_html(s.html)),

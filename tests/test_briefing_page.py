@@ -123,3 +123,40 @@ def test_missing_sections_warn_and_strict_fails(tmp_path):
     strict = run_cli("build", "--strict", cwd=tmp_path)
     assert strict.exit_code == 1
     assert "error: content/a.md: sections: missing escalation, reactions, impact" in strict.output
+
+
+def test_date_and_time_with_zone_between_headline_and_text_and_the_dateline(tmp_path):
+    config = BASIC_CONFIG  # in Europe/Madrid
+    write_site(tmp_path, {"briefgen.yaml": config,
+                          "content/timed.md": briefing("Timed", "2025-11-30T14:05:00-04:00",
+                                                       updated="2025-12-01T09:30:00Z",
+                                                       dateline='"CARACAS, Venezuela"',
+                                                       body="The lead.\n\n## Context\n\nSome context.\n"),
+                          "content/day.md": briefing("Day only", "2025-11-29")})
+    assert run_cli("build", cwd=tmp_path).exit_code == 0
+    page = soup(tmp_path / "site/briefings/timed/index.html")
+    header = page.select_one(".briefing__header")
+    dates = header.select_one(".briefing__dates")
+    assert header.find("h1").find_next("p", class_="briefing__dates") is dates  # after the headline
+    assert dates.get_text(" ", strip=True) == \
+        "Published 30 November 2025, 19:05 CET · Updated 1 December 2025, 10:30 CET"
+    published = dates.find("time")["datetime"]
+    article = json.loads(page.find("script", type="application/ld+json").string)
+    assert published == "2025-11-30T19:05:00+01:00"
+    assert article["datePublished"] == published and article["dateline"] == "CARACAS, Venezuela"
+    lead = page.select_one(".briefing__lead p")
+    assert lead.get_text().startswith("CARACAS, Venezuela — The lead.")
+    assert json.loads((tmp_path / "site/api/briefings/timed.json").read_text())["dateline"] == "CARACAS, Venezuela"
+
+    day = soup(tmp_path / "site/briefings/day/index.html")
+    assert day.select_one(".briefing__dates").get_text(" ", strip=True) == "Published 29 November 2025"
+    assert "dateline" not in json.loads(day.find("script", type="application/ld+json").string)
+
+
+def test_a_zone_without_letters_is_shown_as_an_offset_from_utc(tmp_path):
+    write_site(tmp_path, {"briefgen.yaml": BASIC_CONFIG.replace("Europe/Madrid", "America/Caracas"),
+                          "content/x.md": briefing("X", "2025-11-30T14:05:00")})
+    assert run_cli("build", cwd=tmp_path).exit_code == 0
+    dates = soup(tmp_path / "site/briefings/x/index.html").select_one(".briefing__dates")
+    assert dates.get_text(" ", strip=True) == "Published 30 November 2025, 14:05 UTC−4"
+    assert dates.find("time")["datetime"] == "2025-11-30T14:05:00-04:00"

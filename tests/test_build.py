@@ -55,7 +55,7 @@ def test_briefing_page_structure(small_site):
     assert [a["href"] for a in page.select("nav.toc a")] == ["#context", "#impact"]
     published = page.find("time")
     assert published["datetime"] == "2025-11-29T18:30:00+01:00"
-    assert published.get_text() == "29 November 2025"
+    assert published.get_text() == "29 November 2025, 18:30 CET"  # given with a time: shown with it
     assert page.find("link", rel="canonical")["href"] == "https://example.org/demo/briefings/airspace/"
     assert [a.get_text() for a in page.select(".briefing__footer .tags a")] == ["airspace", "United States"]
 
