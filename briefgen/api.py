@@ -56,6 +56,8 @@ def summary_record(briefing: Briefing, config: SiteConfig, urls: Urls,
         "actors": list(briefing.actors),
         "story": briefing.story,
         "lang": briefing.lang or config.language,
+        "authors": [{"name": a.name, "slug": a.slug, "url": urls.absolute(term_route("authors", a.slug))}
+                    for a in briefing.authors],
         "status": briefing.status,
         "escalation_level": briefing.escalation_level,
         "change": change.direction if change else None,
@@ -66,7 +68,7 @@ def summary_key(briefing: Briefing, change: Change | None = None) -> str:
     """Everything :func:`summary_record` reads from a briefing (the config and URLs are in the build key): the
     index changes only when one of these does, not on every edit of a body."""
     return repr((briefing.slug, briefing.title, briefing.date, briefing.updated, briefing.summary, briefing.tags,
-                 briefing.regions, briefing.actors, briefing.story, briefing.lang, briefing.status,
+                 briefing.regions, briefing.actors, briefing.authors, briefing.story, briefing.lang, briefing.status,
                  briefing.escalation_level, change))
 
 

@@ -10,7 +10,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import tzinfo
-from typing import Callable, Mapping
+from typing import Callable, Iterator, Mapping
 
 from briefgen.config import StoryInfo
 from briefgen.errors import Problem, Problems
@@ -38,7 +38,7 @@ def newest_first(briefings) -> tuple[Briefing, ...]:
     return tuple(sorted(briefings, key=lambda b: (-b.timestamp, b.slug)))
 
 
-TAXONOMIES = ("tags", "regions", "actors")
+TAXONOMIES = ("tags", "regions", "actors", "authors")
 
 
 def collect(briefings: list[Briefing], selection: Selection, timezone: tzinfo, problems: Problems,
@@ -91,8 +91,7 @@ def _terms(briefings: tuple[Briefing, ...], key: str) -> tuple[Term, ...]:
     members: dict[str, list[Briefing]] = defaultdict(list)
     spellings: dict[str, Counter] = defaultdict(Counter)
     for briefing in briefings:
-        for tag in getattr(briefing, key):
-            slug = make_slug(tag)
+        for slug, tag in _values(briefing, key):
             if not members[slug] or members[slug][-1] is not briefing:
                 members[slug].append(briefing)
             spellings[slug][tag] += 1
@@ -101,6 +100,13 @@ def _terms(briefings: tuple[Briefing, ...], key: str) -> tuple[Term, ...]:
         name = sorted(spellings[slug].items(), key=lambda item: (-item[1], item[0]))[0][0]
         terms.append(Term(name=name, slug=slug, briefings=tuple(members[slug])))
     return tuple(terms)
+
+
+def _values(briefing: Briefing, key: str) -> Iterator[tuple[str, str]]:
+    """(slug, name) of each value a briefing has in a taxonomy: an author's slug is the configured one."""
+    if key == "authors":
+        return ((byline.slug, byline.name) for byline in briefing.authors)
+    return ((make_slug(value), value) for value in getattr(briefing, key))
 
 
 def _archive(briefings: tuple[Briefing, ...], timezone: tzinfo) -> tuple[ArchiveMonth, ...]:

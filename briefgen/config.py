@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from briefgen.errors import BuildFailed, Problem, Problems, display_path
 from briefgen.model import SECTION_KINDS
+from briefgen.slugs import make_slug
 from briefgen.schema import (Field, Invalid, absolute_url, boolean, check_mapping, choice, integer, kind_of,
                              non_empty_text, text, text_list)
 from briefgen.yamlsource import YamlSyntaxError, load_located
@@ -84,6 +85,48 @@ class StoryInfo:
     description: str = ""
 
 
+@dataclass(frozen=True)
+class AuthorInfo:
+    name: str
+    bio: str = ""
+    url: str = ""  # their own site
+    image: str = ""  # an avatar: a path in the site or an absolute URL
+    job_title: str = ""
+    same_as: tuple[str, ...] = ()  # profile URLs elsewhere
+    email: str = ""  # only for RSS, which wants one
+
+
+AUTHOR_KEYS = ("name", "bio", "url", "image", "job_title", "same_as", "email")
+
+
+def _authors(value: Any) -> dict[str, AuthorInfo]:
+    example = "write e.g. `authors: {ana-souza: {name: Ana Souza, job_title: Caribbean correspondent}}`"
+    if not isinstance(value, dict):
+        raise Invalid(f"expected a mapping of author slugs to who they are, got {kind_of(value)}", example)
+    authors = {}
+    for slug, about in value.items():
+        slug = text(slug)
+        if make_slug(slug) != slug:
+            raise Invalid(f"`{slug}` is not a slug", f"write it as `{make_slug(slug)}`: it is the address "
+                          "of the author's page", at=(slug,))
+        if isinstance(about, str):
+            about = {"name": about}
+        if not isinstance(about, dict) or not str(about.get("name") or "").strip():
+            raise Invalid("expected at least a `name:`", example, at=(slug,))
+        unknown = sorted(set(map(str, about)) - set(AUTHOR_KEYS))
+        if unknown:
+            raise Invalid(f"unknown key `{unknown[0]}`", f"known keys: {', '.join(AUTHOR_KEYS)}", at=(slug, unknown[0]))
+        same_as = about.get("same_as") or ()
+        if isinstance(same_as, str):
+            same_as = (same_as,)
+        if not isinstance(same_as, (list, tuple)) or not all(isinstance(u, str) and "://" in u for u in same_as):
+            raise Invalid("expected a list of profile URLs", "write e.g. `same_as: [https://example.org/ana]`",
+                          at=(slug, "same_as"))
+        authors[slug] = AuthorInfo(**{key: text(about.get(key) or "").strip() for key in AUTHOR_KEYS
+                                      if key != "same_as"}, same_as=tuple(same_as))
+    return authors
+
+
 def _stories(value: Any) -> dict[str, StoryInfo]:
     if not isinstance(value, dict):
         raise Invalid(f"expected a mapping of story names to titles, got {kind_of(value)}",
@@ -131,6 +174,7 @@ CONFIG_FIELDS = (
     Field("words_per_minute", integer(50, 2000), default=230),
     Field("actors", _actor_aliases, default={}),
     Field("stories", _stories, default={}),
+    Field("authors", _authors, default={}),
     Field("sanitize", boolean, default=False),
     Field("search", boolean, default=True),
 )
@@ -173,6 +217,7 @@ class SiteConfig:
     words_per_minute: int = 230
     actors: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)  # name → other spellings
     stories: dict[str, StoryInfo] = field(default_factory=dict, hash=False)  # story → title, description
+    authors: dict[str, AuthorInfo] = field(default_factory=dict, hash=False)  # slug → who they are
     sanitize: bool = False  # strip dangerous raw HTML from bodies (for content from people you do not trust)
     search: bool = True  # the search page, its index and the header's search box
 
@@ -254,6 +299,7 @@ def load_config(config_path: Path, base_url: str | None = None) -> SiteConfig:
         words_per_minute=values["words_per_minute"],
         actors=values["actors"],
         stories=values["stories"],
+        authors=values["authors"],
         sanitize=values["sanitize"],
         search=values["search"],
     )

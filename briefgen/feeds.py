@@ -21,8 +21,8 @@ from urllib.parse import urljoin
 
 from briefgen import __version__
 from briefgen.config import SiteConfig
-from briefgen.model import Briefing
-from briefgen.urls import Urls, briefing_route
+from briefgen.model import Briefing, Byline
+from briefgen.urls import Urls, briefing_route, term_route
 
 if TYPE_CHECKING:
     from feedgen.feed import FeedGenerator
@@ -105,6 +105,8 @@ def _generator(spec: FeedSpec, items: tuple[Briefing, ...], context: FeedContext
         feed.icon(_absolute_asset(config.feeds.icon, urls))
     if config.feeds.logo:
         feed.logo(_absolute_asset(config.feeds.logo, urls))
+    if name == "feed.xml" and any(briefing.authors for briefing in items):
+        feed.load_extension("dc", atom=False, rss=True)  # RSS names authors in dc:creator (<author> wants an email)
     updated = _local(feed_updated(items), config)
     feed.updated(updated)
     feed.lastBuildDate(updated)
@@ -126,6 +128,10 @@ def _add_entry(feed: FeedGenerator, briefing: Briefing, context: FeedContext, fu
     # readers show an RSS description as HTML: escaped, a summary that mentions "<script>" stays text
     entry.summary(escape_html(briefing.summary or briefing.title, quote=False), type="html")
     entry.content(context.content(briefing, full), type="html")
+    for author in briefing.authors:
+        entry.author({"name": author.name, "uri": _author_page(author, urls)})
+        if hasattr(entry, "dc"):
+            entry.dc.dc_creator(author.name)
     for tag in briefing.tags:
         entry.category(term=tag)
     change = context.change_of(briefing)
@@ -165,11 +171,17 @@ def _json_item(briefing: Briefing, context: FeedContext, full: bool) -> dict:
         "tags": list(briefing.tags),
         "language": briefing.lang or config.language,
     }
+    if briefing.authors:
+        item["authors"] = [{"name": author.name, "url": _author_page(author, urls)} for author in briefing.authors]
     item["content_html"] = context.content(briefing, full)
     change = context.change_of(briefing)
     if change or briefing.escalation_level is not None:
         item["_briefgen"] = {"escalation_level": briefing.escalation_level, "change": change}
     return item
+
+
+def _author_page(author: Byline, urls: Urls) -> str:
+    return urls.absolute(term_route("authors", author.slug))
 
 
 def absolutize(html: str, page_url: str) -> str:

@@ -195,6 +195,7 @@ FRONT_MATTER_FIELDS = (
     Field("timeline", _timeline, default=()),
     Field("aliases", _aliases, default=()),
     Field("dateline", text, default=""),
+    Field("authors", text_list, default=()),
     Field("extra", mapping, default={}),
 )
 

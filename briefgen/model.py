@@ -84,6 +84,14 @@ class TocEntry(_Record):
 
 
 @dataclass(frozen=True, slots=True)
+class Byline(_Record):
+    """One author of a briefing: a configured author's slug and name, or a free name and its slug."""
+
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
 class Briefing(_Record):
     source: str  # the file as the user knows it, e.g. content/2025-11-29-airspace.md
     slug: str
@@ -115,6 +123,7 @@ class Briefing(_Record):
     timed: bool = False  # ``date`` was given with a time of day (else it is shown as a date only)
     updated_timed: bool = False
     dateline: str = ""  # where it was reported from: "CARACAS, Venezuela"
+    authors: tuple[Byline, ...] = ()  # in byline order
     _timestamp: float | None = field(default=None, init=False, repr=False, compare=False)
 
     @property

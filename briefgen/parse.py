@@ -7,6 +7,7 @@ sections, then what is derived from them: quotes, timeline, actors, summary, rea
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import math
 from dataclasses import dataclass, field, replace
 from typing import Mapping
@@ -15,10 +16,10 @@ from zoneinfo import ZoneInfo
 from briefgen.errors import Problem, Problems
 from briefgen.frontmatter import FrontMatter, read_front_matter
 from briefgen.markdown import BodyRules, MarkdownRenderer, ParsedBody
-from briefgen.model import SECTION_KINDS, Briefing, Quote, TimelineEvent
+from briefgen.model import SECTION_KINDS, Briefing, Byline, Quote, TimelineEvent
 from briefgen.quotes import apply_corrections, find_quotes, is_attribution
 from briefgen.sections import SectionClassifier, normalise
-from briefgen.slugs import slug_from_filename
+from briefgen.slugs import make_slug, slug_from_filename
 from briefgen.timeline import dated_item, merge_events
 from briefgen.yamlsource import without_control_characters
 
@@ -33,6 +34,7 @@ class ParseContext:
     day_first: bool = True
     words_per_minute: int = 230
     actor_names: Mapping[str, str] = field(default_factory=dict)  # any spelling, casefolded → the actor's name
+    authors: Mapping[str, str] = field(default_factory=dict)  # configured authors: slug → name
 
 
 def actor_names(aliases: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
@@ -93,6 +95,7 @@ def parse_briefing(raw: bytes, shown_path: str, stem: str, context: ParseContext
         timed=isinstance(meta["date"], dt.datetime),
         updated_timed=isinstance(meta["updated"], dt.datetime),
         dateline=" ".join(meta["dateline"].split()),
+        authors=_bylines(front, shown_path, context, problems),
     )
 
 
@@ -141,6 +144,29 @@ def _rules(overrides: dict[str, tuple[str, ...]], context: ParseContext) -> Body
     return BodyRules(kinds_of=kinds_of,
                      is_dated=lambda item: dated_item(item, context.day_first) is not None,
                      is_attribution=is_attribution)
+
+
+def _bylines(front: FrontMatter, shown_path: str, context: ParseContext, problems: Problems) -> tuple[Byline, ...]:
+    """Each of ``authors:``: a configured author by slug (or by a name that slugs to it), else a free name with
+    its own page. A slug that nearly matches a configured one is an error: it would quietly make a second
+    author."""
+    bylines: dict[str, Byline] = {}
+    for index, value in enumerate(front.meta["authors"]):
+        name = " ".join(value.split())
+        slug = name if name in context.authors else make_slug(name)
+        if slug in context.authors:
+            bylines.setdefault(slug, Byline(slug, context.authors[slug]))
+            continue
+        near = difflib.get_close_matches(slug, list(context.authors), n=1, cutoff=0.8)
+        if near and name == slug:  # written as a slug: meant to be a configured one
+            line, column = front.located.position(("authors", index))
+            problems.error(Problem(shown_path, line, column, "authors", f"`{name}` is not a configured author",
+                                   f"did you mean `{near[0]}` ({context.authors[near[0]]})? Or add it under "
+                                   "`authors:` in briefgen.yaml"))
+            continue
+        if slug:
+            bylines.setdefault(slug, Byline(slug, name))
+    return tuple(bylines.values())
 
 
 def _check_section_overrides(front: FrontMatter, body: ParsedBody, shown_path: str, problems: Problems) -> None:

@@ -32,10 +32,11 @@ from briefgen.feeds import FEED_FILES, FeedContext, FeedSpec, absolutize, render
 from briefgen.model import Briefing, BriefingContext, Site, Taxonomy
 from briefgen.theme import Theme
 from briefgen.urls import Urls, briefing_route, home_route, output_file, page_route, story_route, term_route
-from briefgen.views import (TAXONOMY_LABELS, BriefingView, Link, MonthView, Pagination, briefing_view,
-                            change_view, context_view, quote_refs, story_view, term_view)
+from briefgen.views import (TAXONOMY_LABELS, BriefingView, Link, MonthView, Pagination, author_view, briefing_view,
+                            BylineView, change_view, context_view, quote_refs, story_view, term_view)
 
 RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ku", "ps", "sd", "ug", "ur", "yi"})
+TERM_TEMPLATES = {"actors": "actor.html", "authors": "author.html"}  # else term.html
 ARCHIVE_INLINE_LIMIT = 500  # up to this many briefings, the archive index lists every title
 
 
@@ -110,8 +111,21 @@ class PageRenderer:
         values.setdefault("slot", _empty_slot)
         html = render_template(self.env, template, site=self.site_values, page=page, url=self.urls.path,
                                asset=lambda name: self.urls.path(self.assets[name]), to_json=_json_for_script,
-                               card=self.card, **values)
+                               card=self.card, author_ld=self.author_ld, **values)
         return without_indentation(html).encode("utf-8")
+
+    def author_ld(self, authors: tuple[BylineView, ...]) -> list[dict]:
+        """JSON-LD ``author``: one Person per author, with their page and what the config says of them."""
+        people = []
+        for author in authors:
+            info = self.config.authors.get(author.slug)
+            person = {"@type": "Person", "name": author.text, "url": author.absolute_url}
+            if info is not None and info.job_title:
+                person["jobTitle"] = info.job_title
+            if info is not None and (info.url or info.same_as):
+                person["sameAs"] = [url for url in (info.url, *info.same_as) if url]
+            people.append(person)
+        return people
 
     def card(self, item: BriefingView | ListingItem, level: int, lead: bool = False) -> Markup:
         """A briefing's card in a listing (``partials/card.html``), rendered once per process for each heading
@@ -274,6 +288,8 @@ class _Plan:
         yield from self.paginated(home_route(1), self.site.briefings, "home", (), page)
 
     def taxonomy(self, taxonomy: Taxonomy) -> Iterator[Planned]:
+        if taxonomy.key == "authors" and not taxonomy.terms:
+            return  # a site without bylines is signed by the site itself, as before
         labels = TAXONOMY_LABELS[taxonomy.key]
         index_parts = ("terms", *(f"{t.slug}\0{t.name}\0{len(t.briefings)}" for t in taxonomy.terms))
 
@@ -289,14 +305,17 @@ class _Plan:
 
             def page(page_route_, number, pagination, items, term=term, feeds=feeds):
                 view = term_view(taxonomy.key, term, self.urls, items)
-                extra = {}
+                extra, about = {}, "about"
                 if taxonomy.key == "actors":  # an actor's page: what they said in the briefings shown
                     shown = term.briefings[(number - 1) * self.config.per_page:number * self.config.per_page]
                     extra["quotes"] = quote_refs(term.name, shown, self.urls, self.config.tz)
-                return self.renderer.page("actor.html" if taxonomy.key == "actors" else "term.html", page_route_,
+                if taxonomy.key == "authors":  # an author's page: who they are
+                    extra["author"] = author_view(term.name, self.config.authors.get(term.slug), self.urls)
+                    about = "by"
+                return self.renderer.page(TERM_TEMPLATES.get(taxonomy.key, "term.html"), page_route_,
                                           title=f"{labels.singular}: {term.name}", labels=labels, term=view,
                                           pagination=pagination, feeds=feeds,
-                                          description=f"Briefings about {term.name}", **extra)
+                                          description=f"Briefings {about} {term.name}", **extra)
             yield from self.paginated(route, term.briefings, "term", (term.name,), page)
             yield from self.feeds(self.term_feed(title, route, term.briefings))
 

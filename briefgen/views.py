@@ -11,6 +11,7 @@ from datetime import tzinfo
 
 from markupsafe import Markup
 
+from briefgen.config import AuthorInfo
 from briefgen.model import Briefing, BriefingContext, Change, Story, Term
 from briefgen.slugs import make_slug
 from briefgen.stories import merged_timeline
@@ -98,6 +99,7 @@ class BriefingView:
     tags: tuple[Link, ...]
     regions: tuple[Link, ...]
     actors: tuple[Link, ...]
+    authors: tuple[BylineView, ...]  # in byline order
     sources: tuple[Link, ...]
     quotes: tuple[QuoteView, ...]
     timeline: tuple[EventView, ...]
@@ -120,7 +122,7 @@ class TaxonomyLabels:
 
 
 TAXONOMY_LABELS = {"tags": TaxonomyLabels("Tags", "Tag"), "regions": TaxonomyLabels("Regions", "Region"),
-                   "actors": TaxonomyLabels("Actors", "Actor")}
+                   "actors": TaxonomyLabels("Actors", "Actor"), "authors": TaxonomyLabels("Authors", "Author")}
 CHANGE_LABELS = {"escalated": "Escalated", "de-escalated": "De-escalated", "held": "Held"}
 
 
@@ -131,6 +133,36 @@ class TermView:
     route: str
     count: int
     briefings: tuple[BriefingView, ...]
+
+
+@dataclass(frozen=True)
+class BylineView:
+    """An author as a byline names them: with a link to their page."""
+
+    text: str
+    url: str
+    absolute_url: str
+    slug: str
+
+
+@dataclass(frozen=True)
+class AuthorView:
+    """What an author's page says about them (from the config's ``authors:``; a free name has only its name)."""
+
+    name: str
+    bio: str = ""
+    url: str = ""
+    image: str = ""
+    job_title: str = ""
+    same_as: tuple[str, ...] = ()
+
+
+def author_view(name: str, info: AuthorInfo | None, urls: Urls) -> AuthorView:
+    if info is None:
+        return AuthorView(name=name)
+    image = info.image if "://" in info.image or not info.image else urls.path(info.image.lstrip("/"))
+    return AuthorView(name=info.name, bio=info.bio, url=info.url, image=image, job_title=info.job_title,
+                      same_as=info.same_as)
 
 
 @dataclass(frozen=True)
@@ -242,6 +274,8 @@ def briefing_view(briefing: Briefing, urls: Urls, timezone: tzinfo) -> BriefingV
         tags=_term_links("tags", briefing.tags, urls),
         regions=_term_links("regions", briefing.regions, urls),
         actors=_term_links("actors", briefing.actors, urls),
+        authors=tuple(BylineView(text=a.name, url=urls.path(route), absolute_url=urls.absolute(route), slug=a.slug)
+                      for a in briefing.authors for route in (term_route("authors", a.slug),)),
         sources=tuple(Link(text=source.name, url=source.url) for source in briefing.sources),
         quotes=tuple(QuoteView(speaker=q.speaker, role=q.role, text=q.text, section=q.section)
                      for q in briefing.quotes),

@@ -92,7 +92,8 @@ def parse_context(config: SiteConfig) -> ParseContext:
     """How a site's content files are read: its time zone, sanitising, section and actor tables."""
     return ParseContext(timezone=config.tz, renderer=MarkdownRenderer(sanitize=config.sanitize),
                         classifier=SectionClassifier.with_extra(config.sections), day_first=config.day_first,
-                        words_per_minute=config.words_per_minute, actor_names=actor_names(config.actors))
+                        words_per_minute=config.words_per_minute, actor_names=actor_names(config.actors),
+                        authors={slug: author.name for slug, author in config.authors.items()})
 
 
 class Worker:
