@@ -111,11 +111,11 @@ def _generator(spec: FeedSpec, items: tuple[Briefing, ...], context: FeedContext
     feed.updated(updated)
     feed.lastBuildDate(updated)
     for briefing in items:
-        _add_entry(feed, briefing, context, spec.full)
+        _add_entry(feed, briefing, context, spec.full, rss=name == "feed.xml")
     return feed
 
 
-def _add_entry(feed: FeedGenerator, briefing: Briefing, context: FeedContext, full: bool) -> None:
+def _add_entry(feed: FeedGenerator, briefing: Briefing, context: FeedContext, full: bool, rss: bool) -> None:
     config, urls = context.config, context.urls
     link = urls.absolute(briefing_route(briefing.slug))
     entry = feed.add_entry(order="append")
@@ -129,8 +129,12 @@ def _add_entry(feed: FeedGenerator, briefing: Briefing, context: FeedContext, fu
     entry.summary(escape_html(briefing.summary or briefing.title, quote=False), type="html")
     entry.content(context.content(briefing, full), type="html")
     for author in briefing.authors:
-        entry.author({"name": author.name, "uri": _author_page(author, urls)})
-        if hasattr(entry, "dc"):
+        email = config.authors[author.slug].email if rss and author.slug in config.authors else ""
+        if email:  # RSS's <author> is an email address; Atom and JSON Feed never show one
+            entry.author({"name": author.name, "email": email})
+        elif not rss:
+            entry.author({"name": author.name, "uri": _author_page(author, urls)})
+        if rss:
             entry.dc.dc_creator(author.name)
     for tag in briefing.tags:
         entry.category(term=tag)

@@ -18,7 +18,7 @@ AUTHORS = """authors:
     job_title: Caribbean correspondent
     bio: Covers the Caribbean.
     same_as: [https://social.example/@ana]
-  peter-lindqvist: Peter Lindqvist
+  peter-lindqvist: {name: Peter Lindqvist, email: peter@example.org}
   mei-tanaka: {name: Mei Tanaka}
 """
 
@@ -80,6 +80,8 @@ def test_feeds_and_records_carry_the_authors(tmp_path):
     assert atom.entries[0].authors[0]["href"] == "https://example.org/demo/authors/ana-souza/"
     rss = (site / "feed.xml").read_text()
     assert "<dc:creator>Ana Souza</dc:creator>" in rss and "<dc:creator>Peter Lindqvist</dc:creator>" in rss
+    assert "<author>peter@example.org (Peter Lindqvist)</author>" in rss  # RSS's author is an email address
+    assert "peter@example.org" not in (site / "atom.xml").read_text() + (site / "feed.json").read_text()
     assert not feedparser.parse(rss).bozo
     item = json.loads((site / "feed.json").read_text())["items"][0]
     assert item["authors"] == [{"name": "Ana Souza", "url": "https://example.org/demo/authors/ana-souza/"},

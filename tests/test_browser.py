@@ -131,7 +131,8 @@ def browser():
 
 
 AXE_PAGES = ["", "briefings/us-military-buildup-caribbean/", "tags/airspace/", "archive/", "missing/deeply/page/",
-             "stories/", "stories/us-venezuela-crisis-2025/", "actors/gustavo-petro/"]
+             "stories/", "stories/us-venezuela-crisis-2025/", "actors/gustavo-petro/",
+             "briefings/venezuelan-airspace-closed/", "authors/", "authors/ana-souza/"]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
