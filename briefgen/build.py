@@ -371,19 +371,8 @@ def _build(config: SiteConfig, options: BuildOptions, theme: Theme, cache: Build
             if index is not None:
                 outputs = itertools.chain(outputs, plan_search(loaded.site, renderer, cache.build_key,
                                                                loaded.digests, index))
-            to_make = _carry_over(outputs, session, progress)
-            targets = [session.claim(planned.path, planned.kind, planned.fingerprint) for planned in to_make]
-            files = [([path for path, _ in _own_outputs(briefing)], job.targets, briefing.source)
-                     for briefing, job in pages]
-            files += [([planned.path], [target], "") for planned, target in zip(to_make, targets)]
-            made = make_all([job for _, job in pages], to_make, targets, renderer, cache, session.fresh,
-                            options.jobs)
-            for done, ((paths, claimed, source), (sizes, found)) in enumerate(zip(files, made), 1):
-                progress("rendering", done, len(files))
-                for path, target, size, urls in zip(paths, claimed, sizes, found):
-                    if target is not None:
-                        session.wrote(path, size)
-                    links.add(path, urls, source)
+            _make(pages, _carry_over(outputs, session, progress), session, renderer, cache, links, options.jobs,
+                  progress)
             for planned in plan_redirects(loaded.site, renderer, cache.build_key, session.has):
                 _place(planned, session, links)
         problems = links.problems(session.report.paths, session if session.removed_paths() else None)
@@ -538,6 +527,21 @@ _NO_WORDS = DocWords((), ()).encode()
 def _search_index(loaded: LoadedSite, loader: _Loader, cache: BuildCache, products: _Products) -> SearchIndex:
     return index_site(loaded.site, loaded.digests, IndexState.from_plain(cache.search_state()),
                       _Words(loaded, loader, cache, products))
+
+
+def _make(pages: list[tuple[Briefing, PageJob]], to_make: list[Planned], session: OutputSession,
+          renderer: PageRenderer, cache: BuildCache, links: LinkChecker, jobs: int | None, progress: Progress) -> None:
+    """Make every claimed file in the pool; record the size of what each worker wrote and the links it found."""
+    targets = [session.claim(planned.path, planned.kind, planned.fingerprint) for planned in to_make]
+    written = [([path for path, _ in _own_outputs(briefing)], job.targets, briefing.source) for briefing, job in pages]
+    written += [([planned.path], [target], "") for planned, target in zip(to_make, targets)]
+    made = make_all([job for _, job in pages], to_make, targets, renderer, cache, session.fresh, jobs)
+    for count, ((paths, claimed, source), (sizes, found)) in enumerate(zip(written, made), 1):
+        progress("rendering", count, len(written))
+        for path, target, size, urls in zip(paths, claimed, sizes, found):
+            if target is not None:
+                session.wrote(path, size)
+            links.add(path, urls, source)
 
 
 def _carry_over(outputs: Iterable[Planned], session: OutputSession, progress: Progress) -> list[Planned]:

@@ -44,6 +44,7 @@ from briefgen.write import write_file
 POOL_THRESHOLD = 48  # fewer files than this are parsed in this process
 CHUNK = 16
 IN_FLIGHT = 8  # chunks per worker submitted ahead
+Made = tuple[tuple[int, ...], tuple[tuple[str, ...], ...]]  # a job's files: their sizes, the links each holds
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 CAN_FORK = sys.platform == "linux"  # forking is unsafe on macOS and missing on Windows
@@ -165,14 +166,14 @@ class _Making:
     cache: BuildCache
     fresh: bool  # the folder is new (see :func:`briefgen.write.write_file`)
 
-    def make(self, indices: list[int]) -> list[tuple[tuple[int, ...], tuple[tuple[str, ...], ...]]]:
+    def make(self, indices: list[int]) -> list[Made]:
         """For each job: the sizes of the files written and the links each holds."""
         pages = [self.pages[index] for index in indices if index < len(self.pages)]
         bodies = self.cache.bodies(job.body for job in pages) if pages else {}
         return [self._page(self.pages[index], bodies) if index < len(self.pages)
                 else self._output(index - len(self.pages)) for index in indices]
 
-    def _page(self, job: PageJob, bodies: dict[str, bytes]) -> tuple[tuple[int, ...], tuple[tuple[str, ...], ...]]:
+    def _page(self, job: PageJob, bodies: dict[str, bytes]) -> Made:
         outputs = self.renderer.briefing_outputs(unpack(bodies[job.body]), job.context)
         for target, data in zip(job.targets, outputs):
             self._write(target, data)
@@ -180,7 +181,7 @@ class _Making:
         return (tuple(map(len, outputs)),
                 (_unique(links_in(".html", outputs[0], base_url)), _unique(links_in(".json", outputs[1], base_url))))
 
-    def _output(self, index: int) -> tuple[tuple[int, ...], tuple[tuple[str, ...], ...]]:
+    def _output(self, index: int) -> Made:
         output = self.outputs[index]
         data = output.make()
         self._write(self.targets[index], data)
@@ -208,7 +209,7 @@ def _parse_chunk(tasks: list[Task]) -> list[Parsed]:
     return [_process_worker.run(task) for task in tasks]
 
 
-def _make_chunk(indices: list[int]) -> list[tuple[tuple[int, ...], tuple[tuple[str, ...], ...]]]:
+def _make_chunk(indices: list[int]) -> list[Made]:
     return _process_making.make(indices)
 
 
@@ -234,7 +235,7 @@ def parse_all(tasks: list[Task], config: SiteConfig, theme: Theme | None,
 
 def make_all(pages: list[PageJob], outputs: list[Planned], targets: list[str | None], renderer: PageRenderer,
              cache: BuildCache, fresh: bool,
-             jobs: int | None = None) -> Iterator[tuple[tuple[int, ...], tuple[tuple[str, ...], ...]]]:
+             jobs: int | None = None) -> Iterator[Made]:
     """Render and write every briefing page and record of ``pages``, then make and write every planned output
     (listing pages, feeds, data): for each, in that order, the sizes of the files and the links they hold. The
     work is done in forked processes, which inherit the plan and the site it was made from (nothing is sent but
