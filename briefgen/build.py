@@ -25,7 +25,7 @@ from briefgen import __version__
 from briefgen.cache import CACHE_DIR, NO_CACHE, BuildCache, SourceEntry, digest, source_digest
 from briefgen.collect import Selection, collect, is_published
 from briefgen.config import SiteConfig
-from briefgen.discover import ContentFile, discover, shown_path
+from briefgen.discover import ContentFile, briefing_stem, discover, shown_path
 from briefgen.errors import BuildFailed, Problem, Problems
 from briefgen.faults import SiteLock, doing
 from briefgen.model import Briefing, BriefingContext, Site
@@ -159,7 +159,8 @@ class _Loader:
 
     def rerender(self, briefings: Iterable[Briefing], sink: Callable[[Parsed], None]) -> None:
         """Parse and render again briefings whose cached metadata was enough until now."""
-        tasks = [Task(self.config.root / b.source, b.source, Path(b.source).stem, True) for b in briefings]
+        tasks = [Task(path, b.source, briefing_stem(path, self.config.content_path), True)
+                 for b in briefings for path in (self.config.root / b.source,)]
         self._parse(tasks, sink, record_problems=False)
 
     def _unchanged(self, content_file: ContentFile, entry: SourceEntry | None) -> SourceEntry | None:

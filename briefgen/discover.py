@@ -15,10 +15,15 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
 class ContentFile:
     path: Path
     shown: str  # as the user knows it, relative to the site folder
+    stem: str  # what its slug is made from (:func:`briefing_stem`)
 
-    @property
-    def stem(self) -> str:
-        return self.path.stem
+
+def briefing_stem(path: Path, content_root: Path) -> str:
+    """What a briefing's slug is made from: its file name without the extension, or, for an ``index.md`` in a
+    folder of its own below the content folder (a briefing kept with its images), the folder's name."""
+    if path.stem == "index" and path.parent.resolve() != content_root.resolve():
+        return path.parent.name
+    return path.stem
 
 
 def discover(content_root: Path, site_root: Path, problems: Problems) -> list[ContentFile]:
@@ -32,7 +37,8 @@ def discover(content_root: Path, site_root: Path, problems: Problems) -> list[Co
     found = []
     skipped: list[tuple[str, os.DirEntry]] = []
     for relative, entry in _walk(str(content_root), "", root, (root,), prefix, problems, skipped):
-        found.append(ContentFile(path=Path(entry.path), shown=f"{prefix}/{relative}"))
+        path = Path(entry.path)
+        found.append(ContentFile(path=path, shown=f"{prefix}/{relative}", stem=briefing_stem(path, content_root)))
     _report_skipped(skipped, prefix, problems)
     return sorted(found, key=lambda f: f.shown)
 

@@ -25,7 +25,7 @@ from briefgen.build import BuildOptions, BuildResult, build, selection_for
 from briefgen.cache import CACHE_DIR
 from briefgen.collect import is_published
 from briefgen.config import SiteConfig, load_config
-from briefgen.discover import MARKDOWN_SUFFIXES
+from briefgen.discover import MARKDOWN_SUFFIXES, briefing_stem
 from briefgen.errors import BriefgenError, BuildFailed
 from briefgen.faults import doing
 from briefgen.model import EMPTY_CONTEXT
@@ -181,7 +181,7 @@ class DevServer:
             pages = []
             for path in paths:
                 shown = self.config.display(path)
-                parsed = worker.run(Task(path, shown, path.stem, True))
+                parsed = worker.run(Task(path, shown, briefing_stem(path, self.config.content_path), True))
                 if parsed.errors or parsed.products is None or parsed.briefing is None \
                         or not is_published(parsed.briefing, selection_for(self.options)):
                     return False

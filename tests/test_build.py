@@ -174,3 +174,16 @@ def test_headings_only_h1_become_sections(tmp_path):
         "H1 article", "2025-11-01", body="Intro.\n\n# Background\n\nOne.\n\n# Outlook\n\nTwo.\n")})
     page = soup(build(tmp_path) / "briefings/a/index.html")
     assert [h.get_text() for h in page.select("section.briefing__section h2")] == ["Background", "Outlook"]
+
+
+def test_a_briefing_kept_in_a_folder_takes_the_folder_name(tmp_path):
+    write_site(tmp_path, {"briefgen.yaml": BASIC_CONFIG,
+                          "content/2026-04-02-harbour-fire/index.md": briefing("Harbour fire", "2026-04-02"),
+                          "content/2026-04-02-harbour-fire/notes.txt": "not a briefing",
+                          "content/index.md": briefing("Top", "2026-04-01")})
+    assert run_cli("build", "--future", cwd=tmp_path).exit_code == 0
+    assert (tmp_path / "site/briefings/harbour-fire/index.html").is_file()
+    assert (tmp_path / "site/briefings/index/index.html").is_file()  # not in a folder of its own: its file name
+    (tmp_path / "content/2026-04-02-harbour-fire/index.md").write_text(briefing("Harbour fire, update", "2026-04-02"))
+    assert run_cli("build", "--future", cwd=tmp_path).exit_code == 0
+    assert "Harbour fire, update" in (tmp_path / "site/briefings/harbour-fire/index.html").read_text()
