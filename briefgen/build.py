@@ -117,8 +117,7 @@ class _Loader:
         self.fresh: list[tuple[str, SourceEntry]] = []
         self.parsed = 0
 
-    def load(self, render_all: bool, sink: Callable[[Parsed], None] | None,
-             files: list[ContentFile] | None = None) -> LoadedSite:
+    def load(self, sink: Callable[[Parsed], None] | None, files: list[ContentFile] | None = None) -> LoadedSite:
         """Parse or reuse every content file (``files``: already discovered, with their problems in
         ``self.problems``)."""
         if files is None:
@@ -127,7 +126,7 @@ class _Loader:
         tasks = []
         for content_file in files:
             entry = self._unchanged(content_file, cached.get(content_file.shown))
-            if entry is not None and not render_all:
+            if entry is not None:
                 self.entries[content_file.shown] = entry
             else:
                 tasks.append(Task(content_file.path, content_file.shown, content_file.stem, self.theme is not None))
@@ -205,7 +204,7 @@ def load_site(config: SiteConfig, options: BuildOptions, progress: Progress = _n
     cache = BuildCache(cache_file(config, "content") if options.use_cache else None, settings_key(config))
     try:
         loader = _Loader(config, options, cache, None, progress)
-        loaded = loader.load(render_all=False, sink=None)
+        loaded = loader.load(sink=None)
         cache.put_sources(loader.fresh, keep=set(loader.entries))
         return loaded
     finally:
@@ -357,7 +356,7 @@ def _build(config: SiteConfig, options: BuildOptions, theme: Theme, cache: Build
             loader = _Loader(config, options, cache, theme, progress)
             loader.problems.extend(discovery)
             products = _Products(cache, selection_for(options))
-            loaded = loader.load(render_all=not previous, sink=products, files=files)
+            loaded = loader.load(sink=products, files=files)
         if files and not loaded.site.briefings:
             loaded.problems.warn(_nothing_published(shown_path(config.content_path, config.root), files,
                                                      loaded.briefings))
@@ -366,7 +365,7 @@ def _build(config: SiteConfig, options: BuildOptions, theme: Theme, cache: Build
             pages = _briefing_pages(loaded, loader, session, cache, products)
             renderer = PageRenderer(config, theme)
             inputs = PlanInputs(key=cache.build_key, digests=loaded.digests,
-                                entry_html=partial(_entry_html, cache, loaded.digests))
+                                entry_html=partial(_entry_html, cache, loaded.digests, products.latest))
             index = _search_index(loaded, loader, cache, products) if config.search else None
             outputs = plan_site(loaded.site, renderer, theme, inputs)
             if index is not None:
@@ -480,8 +479,8 @@ def _briefing_pages(loaded: LoadedSite, loader: _Loader, session: OutputSession,
         else:
             todo.append((briefing, fingerprint, context))
     products.flush()
-    kept = cache.known_bodies()
-    missing = [briefing for briefing, _, _ in todo if loaded.digests[briefing.slug] not in kept]
+    kept = cache.known_bodies() & cache.known_entries()  # feeds need the entries of pages carried over too
+    missing = [briefing for briefing in loaded.site.briefings if loaded.digests[briefing.slug] not in kept]
     if missing:
         loader.rerender(missing, products)
         products.flush()
@@ -558,9 +557,11 @@ def _carry_over(outputs: Iterable[Planned], session: OutputSession, progress: Pr
     return to_make
 
 
-def _entry_html(cache: BuildCache, digests: dict[str, str], briefing: Briefing) -> str:
-    own = digests[briefing.slug]
-    return cache.entries([own])[own]
+def _entry_html(cache: BuildCache, digests: dict[str, str], latest: dict[str, str], briefing: Briefing) -> str:
+    """A briefing's feed content, as parsed (or parsed again, when its file changed while this build ran)."""
+    own, again = digests[briefing.slug], latest.get(briefing.source, "")
+    found = cache.entries([own, again])
+    return found.get(own) or found.get(again) or ""
 
 
 def _place(planned: Planned, session: OutputSession, links: LinkChecker) -> None:

@@ -228,9 +228,6 @@ class BuildCache:
         """Feed content by source digest, zlib-compressed UTF-8."""
         self._put_by_digest("entries", entries)
 
-    def known_entries(self) -> set[str]:
-        return self._safely(lambda db: {key for (key,) in db.execute("SELECT digest FROM entries")}, set())
-
     def prune_entries(self, keep: set[str]) -> None:
         self._prune_by_digest("entries", keep)
 
@@ -255,6 +252,9 @@ class BuildCache:
 
     def known_bodies(self) -> set[str]:
         return self._safely(lambda db: {key for (key,) in db.execute("SELECT digest FROM bodies")}, set())
+
+    def known_entries(self) -> set[str]:
+        return self._safely(lambda db: {key for (key,) in db.execute("SELECT digest FROM entries")}, set())
 
     def put_bodies(self, bodies: dict[str, bytes]) -> None:
         self._put_by_digest("bodies", bodies)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -117,6 +118,21 @@ def test_a_corrupt_cache_means_a_clean_rebuild(corpus, tmp_path):
     files = sorted((corpus / "content").glob("*.md"))
     files[2].write_text(files[2].read_text() + "\nChanged.\n")
     built(corpus)
+    assert site_tree(corpus / "site") == cold_tree(corpus, tmp_path)
+
+
+def test_a_deleted_site_is_made_again_from_the_cache_and_what_the_cache_lost_is_parsed_again(corpus, tmp_path):
+    built(corpus)
+    shutil.rmtree(corpus / "site")
+    result = build(load_config(corpus / "briefgen.yaml"), BuildOptions())
+    assert result.parsed == 0  # every page made again from the briefings the cache keeps
+    assert site_tree(corpus / "site") == cold_tree(corpus, tmp_path)
+    with sqlite3.connect(corpus / ".briefgen-cache" / "build.sqlite") as db:
+        db.execute("DELETE FROM entries WHERE rowid % 3 = 0")  # feed content of briefings whose pages are kept
+        db.execute("DELETE FROM bodies WHERE rowid % 4 = 0")
+    shutil.rmtree(corpus / "site")
+    result = build(load_config(corpus / "briefgen.yaml"), BuildOptions())
+    assert 0 < result.parsed < COUNT
     assert site_tree(corpus / "site") == cold_tree(corpus, tmp_path)
 
 
