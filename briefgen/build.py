@@ -373,8 +373,9 @@ def _build(config: SiteConfig, options: BuildOptions, theme: Theme, cache: Build
                                                                loaded.digests, index))
             _make(pages, _carry_over(outputs, session, progress), session, renderer, cache, links, options.jobs,
                   progress)
-            for planned in plan_redirects(loaded.site, renderer, cache.build_key, session.has):
-                _place(planned, session, links)
+            redirects = plan_redirects(loaded.site, renderer, cache.build_key, session.has)  # once all is claimed
+            _make([], _carry_over(redirects, session, progress), session, renderer, cache, links, options.jobs,
+                  progress)
         problems = links.problems(session.report.paths, session if session.removed_paths() else None)
         if problems:
             raise BuildFailed(problems)
@@ -479,7 +480,7 @@ def _briefing_pages(loaded: LoadedSite, loader: _Loader, session: OutputSession,
         else:
             todo.append((briefing, fingerprint, context))
     products.flush()
-    kept = cache.known_bodies() & cache.known_entries()  # feeds need the entries of pages carried over too
+    kept = cache.prepared()  # feeds need the entries of pages carried over too
     missing = [briefing for briefing in loaded.site.briefings if loaded.digests[briefing.slug] not in kept]
     if missing:
         loader.rerender(missing, products)
@@ -563,10 +564,3 @@ def _entry_html(cache: BuildCache, digests: dict[str, str], latest: dict[str, st
     found = cache.entries([own, again])
     return found.get(own) or found.get(again) or ""
 
-
-def _place(planned: Planned, session: OutputSession, links: LinkChecker) -> None:
-    if session.has(planned.path) or session.keep(planned.path, planned.kind, planned.fingerprint):
-        return
-    data = planned.make()
-    session.put(planned.path, data, planned.kind, planned.fingerprint)
-    links.scan(planned.path, data)

@@ -250,11 +250,10 @@ class BuildCache:
     def bodies(self, digests: Iterable[str]) -> dict[str, bytes]:
         return self._rows("SELECT digest, body FROM bodies WHERE digest IN ({})", list(dict.fromkeys(digests)))
 
-    def known_bodies(self) -> set[str]:
-        return self._safely(lambda db: {key for (key,) in db.execute("SELECT digest FROM bodies")}, set())
-
-    def known_entries(self) -> set[str]:
-        return self._safely(lambda db: {key for (key,) in db.execute("SELECT digest FROM entries")}, set())
+    def prepared(self) -> set[str]:
+        """The digests whose whole briefing and feed content are both kept."""
+        return self._safely(lambda db: {key for (key,) in db.execute(
+            "SELECT digest FROM bodies JOIN entries USING (digest)")}, set())
 
     def put_bodies(self, bodies: dict[str, bytes]) -> None:
         self._put_by_digest("bodies", bodies)
