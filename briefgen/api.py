@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from briefgen.config import SiteConfig
 from briefgen.feeds import absolutize
@@ -17,6 +17,9 @@ from briefgen.model import SECTION_KINDS, Briefing, BriefingContext, Change, Quo
 from briefgen.slugs import make_slug
 from briefgen.stories import merged_timeline
 from briefgen.urls import Urls, briefing_route, story_route, term_route
+
+if TYPE_CHECKING:
+    from briefgen.views import ImageView
 
 SCHEMAS = Path(__file__).parent / "schemas"
 SCHEMA_FILES = ("briefings.schema.json", "briefing.schema.json", "stories.schema.json", "story.schema.json",
@@ -121,16 +124,21 @@ def _reference(briefing: Briefing, urls: Urls) -> dict[str, Any]:
             "date": briefing.date.isoformat(), "escalation_level": briefing.escalation_level}
 
 
-def briefing_record(briefing: Briefing, config: SiteConfig, urls: Urls, context: BriefingContext) -> dict[str, Any]:
-    """A briefing's record: its text by part (and each part's HTML with ``api: {html: true}``), quotations,
-    timeline and sources, and its place among the other briefings."""
+def briefing_record(briefing: Briefing, config: SiteConfig, urls: Urls, context: BriefingContext,
+                    image: ImageView | None = None, place: Callable[[str], str] | None = None) -> dict[str, Any]:
+    """A briefing's record: its text by part (and each part's HTML with ``api: {html: true}``, its images put in
+    place by ``place``), quotations, timeline and sources, its lead image, its place among the other briefings."""
     page = urls.absolute(briefing_route(briefing.slug))
 
     def body(html: str, text: str) -> dict[str, str]:
-        return {"html": absolutize(urls.rebase_html(html), page), "text": text} if config.api.html else {"text": text}
+        if not config.api.html:
+            return {"text": text}
+        html = absolutize(urls.rebase_html(html), page)
+        return {"html": place(html) if place else html, "text": text}
     record = summary_record(briefing, config, urls, context.change)
     record.update({
         "dateline": briefing.dateline,
+        "image": _image_record(image) if image else None,
         "lead": body(briefing.lead_html, briefing.lead_text),
         "sections": {kind: _merged_section(briefing, kind, body) for kind in SECTION_KINDS},
         "other_sections": [{"heading": s.heading, "anchor": s.anchor, **body(s.html, s.text)}
@@ -148,6 +156,14 @@ def briefing_record(briefing: Briefing, config: SiteConfig, urls: Urls, context:
         "related": [_reference(b, urls) for b in context.related],
     })
     return record
+
+
+def _image_record(image: ImageView) -> dict[str, Any]:
+    feed = image.feed
+    return {"url": feed.url, "width": feed.width or None, "height": feed.height or None, "type": feed.type or None,
+            "alt": image.alt, "caption": image.caption, "credit": image.credit,
+            "social": {"url": image.social.url, "width": image.social.width or None,
+                       "height": image.social.height or None}}
 
 
 def _merged_section(briefing: Briefing, kind: str,

@@ -28,8 +28,9 @@ from briefgen.config import SiteConfig
 from briefgen.discover import ContentFile, briefing_stem, discover, shown_path
 from briefgen.errors import BuildFailed, Problem, Problems
 from briefgen.faults import SiteLock, doing
+from briefgen.images import SiteImages, resolve_images
 from briefgen.model import Briefing, BriefingContext, Site
-from briefgen.render import PageRenderer, PlanInputs, Planned, plan_redirects, plan_site
+from briefgen.render import PageRenderer, PlanInputs, Planned, plan_images, plan_redirects, plan_site
 from briefgen.search import DocWords, IndexState, SearchIndex, index_site, plan_search, readable
 from briefgen.selfcheck import LinkChecker
 from briefgen.stories import related_briefings, relations_key
@@ -325,6 +326,14 @@ def _up_to_date(config: SiteConfig, options: BuildOptions, cache: BuildCache, ma
         if known is None or (stat.st_mtime_ns, stat.st_size) != known[:2] or stat.st_mtime_ns >= known[2] - RACY_NS:
             return None
         current.append((content_file.shown, stat.st_mtime_ns, stat.st_size))
+    for image, recorded_ns in summary.get("images", ()):  # the images its briefings show
+        try:
+            stat = (config.root / image).stat()
+        except OSError:
+            return None
+        if stat.st_mtime_ns >= recorded_ns - RACY_NS:
+            return None
+        current.append((image, stat.st_mtime_ns, stat.st_size))
     if summary.get("state") != _state(options, current) or build_time().timestamp() >= summary.get("until", 0):
         return None
     warnings = [Problem(**fields) for fields in summary.get("warnings", [])]
@@ -360,14 +369,17 @@ def _build(config: SiteConfig, options: BuildOptions, theme: Theme, cache: Build
         if files and not loaded.site.briefings:
             loaded.problems.warn(_nothing_published(shown_path(config.content_path, config.root), files,
                                                      loaded.briefings))
+        with doing("reading the images", config.content_path):
+            images = resolve_images(loaded.site.briefings, config, cache, loaded.problems)
         loaded.problems.raise_if_errors(strict=options.strict)
+        versions = _versions(loaded.digests, images)
         with doing("writing the site", session.target):
-            pages = _briefing_pages(loaded, loader, session, cache, products)
-            renderer = PageRenderer(config, theme)
-            inputs = PlanInputs(key=cache.build_key, digests=loaded.digests,
+            pages = _briefing_pages(loaded, versions, loader, session, cache, products)
+            renderer = PageRenderer(config, theme, images)
+            inputs = PlanInputs(key=cache.build_key, digests=versions,
                                 entry_html=partial(_entry_html, cache, loaded.digests, products.latest))
             index = _search_index(loaded, loader, cache, products) if config.search else None
-            outputs = plan_site(loaded.site, renderer, theme, inputs)
+            outputs = itertools.chain(plan_site(loaded.site, renderer, theme, inputs), plan_images(images))
             if index is not None:
                 outputs = itertools.chain(outputs, plan_search(loaded.site, renderer, cache.build_key,
                                                                loaded.digests, index))
@@ -389,7 +401,7 @@ def _build(config: SiteConfig, options: BuildOptions, theme: Theme, cache: Build
         raise
     try:
         _remember(cache, loader, loaded, session, report, options, index,
-                  None if in_place else (previous, known_sizes[0]), marker, token)
+                  None if in_place else (previous, known_sizes[0]), marker, token, images)
     except BuildFailed as failure:  # the site is right; the cache forgot its outputs, so nothing stale is trusted
         raise BuildFailed(failure.problems, site_replaced=True) from None
     return BuildResult(briefings=len(loaded.site.briefings), output=config.output_path, report=report,
@@ -399,7 +411,8 @@ def _build(config: SiteConfig, options: BuildOptions, theme: Theme, cache: Build
 
 def _remember(cache: BuildCache, loader: _Loader, loaded: LoadedSite, session: OutputSession, report: WriteReport,
               options: BuildOptions, index: SearchIndex | None,
-              replaced: tuple[dict[str, str], dict[str, int]] | None, marker: str, token: str) -> None:
+              replaced: tuple[dict[str, str], dict[str, int]] | None, marker: str, token: str,
+              images: SiteImages) -> None:
     """Record in the cache what this build read and wrote, for the next one."""
     cache.put_sources(loader.fresh, keep=set(loader.entries))
     kept_aside = None if replaced is None else (replaced[0], marker)  # the site just replaced is now the spare
@@ -407,7 +420,9 @@ def _remember(cache: BuildCache, loader: _Loader, loaded: LoadedSite, session: O
         "briefings": len(loaded.site.briefings),
         "counts": report.counts,
         "warnings": [dataclasses.asdict(warning) for warning in loaded.problems.warnings],
-        "state": _state(options, [(path, entry.mtime_ns, entry.size) for path, entry in loader.entries.items()]),
+        "state": _state(options, [(path, entry.mtime_ns, entry.size) for path, entry in loader.entries.items()]
+                        + [(path, *stat) for path, stat in images.stats.items()]),
+        "images": sorted([path, images.recorded[path]] for path in images.stats),
         "until": _next_publication(loaded.briefings, options),
         "site_bytes": sum(session.sizes.values()),
     }, sizes=(session.sizes, replaced[1] if replaced else {}))
@@ -462,8 +477,13 @@ def _next_publication(briefings: list[Briefing], options: BuildOptions) -> float
     return min((b.date.timestamp() for b in briefings if b.date > now), default=float("inf"))
 
 
-def _briefing_pages(loaded: LoadedSite, loader: _Loader, session: OutputSession, cache: BuildCache,
-                    products: _Products) -> list[tuple[Briefing, PageJob]]:
+def _versions(digests: dict[str, str], images: SiteImages) -> dict[str, str]:
+    """slug → what a briefing's outputs show of it: its source, and its images when it has some."""
+    return {slug: digest(own, shown.key) if (shown := images.of(slug)) else own for slug, own in digests.items()}
+
+
+def _briefing_pages(loaded: LoadedSite, versions: dict[str, str], loader: _Loader, session: OutputSession,
+                    cache: BuildCache, products: _Products) -> list[tuple[Briefing, PageJob]]:
     """Each published briefing's page and record: carried over when neither the briefing nor what its page
     shows of the others (story neighbours, change, related) changed; else a job to render them from the whole
     briefing the cache keeps (the file is parsed again if it has none)."""
@@ -473,7 +493,7 @@ def _briefing_pages(loaded: LoadedSite, loader: _Loader, session: OutputSession,
         if any(session.has(path) for path, _ in outputs):
             continue  # two files with one slug: collect() reports it
         context = loaded.site.context(briefing.slug)
-        fingerprint = _own_fingerprint(cache.build_key, loaded.digests[briefing.slug], context)
+        fingerprint = _own_fingerprint(cache.build_key, versions[briefing.slug], context)
         if all(session.can_keep(path, fingerprint) for path, _ in outputs):
             for path, kind in outputs:
                 session.keep(path, kind, fingerprint, briefing.source)

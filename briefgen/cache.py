@@ -28,7 +28,7 @@ from briefgen.errors import BuildFailed
 from briefgen.faults import doing, os_problem
 
 CACHE_DIR = ".briefgen-cache"
-SCHEMA = 8
+SCHEMA = 9
 NEARLY_FULL_BYTES = 1 << 20
 NO_CACHE = "or build without it: --no-cache"
 # SQLite's words for faults of the machine, and the error they are
@@ -102,6 +102,7 @@ class BuildCache:
                     db.executescript("DROP TABLE IF EXISTS sources; DROP TABLE IF EXISTS entries;"
                                      "DROP TABLE IF EXISTS outputs; DROP TABLE IF EXISTS words;"
                                      "DROP TABLE IF EXISTS search; DROP TABLE IF EXISTS bodies;"
+                                     "DROP TABLE IF EXISTS images;"
                                      "DELETE FROM meta;")
                     db.executemany("INSERT INTO meta VALUES (?, ?)",
                                    [("schema", str(SCHEMA)), ("build_key", self.build_key),
@@ -114,6 +115,8 @@ class BuildCache:
                     CREATE TABLE IF NOT EXISTS words (digest TEXT PRIMARY KEY, words BLOB);
                     CREATE TABLE IF NOT EXISTS bodies (digest TEXT PRIMARY KEY, body BLOB);
                     CREATE TABLE IF NOT EXISTS search (name TEXT PRIMARY KEY, data BLOB);
+                    CREATE TABLE IF NOT EXISTS images (path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER,
+                                                       recorded_ns INTEGER, file BLOB);
                 """)
                 return db
             except (sqlite3.Error, OSError) as error:
@@ -206,6 +209,24 @@ class BuildCache:
                              e.recorded_ns) for path, e in entries])
             gone = [(path,) for (path,) in db.execute("SELECT path FROM sources") if path not in keep]
             db.executemany("DELETE FROM sources WHERE path = ?", gone)
+            db.execute("COMMIT")
+        self._safely(write)
+
+    # ---- image files: what each is (see briefgen.images.files), by path, size and time --------------------
+
+    def images(self) -> dict[str, tuple[int, int, int, Any]]:
+        """path → (mtime_ns, size, recorded_ns, ImageFile)."""
+        return self._safely(lambda db: {path: (mtime, size, recorded, pickle.loads(file)) for path, mtime, size,
+                                        recorded, file in db.execute("SELECT * FROM images")}, {})
+
+    def put_images(self, files: dict[str, tuple[int, int, int, Any]], keep: set[str]) -> None:
+        def write(db):
+            db.execute("BEGIN")
+            db.executemany("INSERT OR REPLACE INTO images VALUES (?, ?, ?, ?, ?)",
+                           [(path, mtime, size, recorded, pickle.dumps(file, pickle.HIGHEST_PROTOCOL))
+                            for path, (mtime, size, recorded, file) in files.items()])
+            gone = [(path,) for (path,) in db.execute("SELECT path FROM images") if path not in keep]
+            db.executemany("DELETE FROM images WHERE path = ?", gone)
             db.execute("COMMIT")
         self._safely(write)
 

@@ -164,10 +164,12 @@ def print_report(result: BuildResult, config: SiteConfig, verbose: bool) -> None
         ("Pages", counts.get("page", 0)),
         ("Feeds", counts.get("feed", 0)),
         ("Data files", counts.get("data", 0)),
+        ("Images", counts.get("image", 0)),
         ("Static files", counts.get("static", 0)),
         ("Other files", counts.get("meta", 0)),
         ("Warnings", len(result.warnings)),
     ]
+    rows = [(label, value) for label, value in rows if value or label != "Images"]  # a site without images
     width = max(len(label) for label, _ in rows)
     click.echo()
     for label, value in rows:

@@ -151,6 +151,29 @@ FEED_FIELDS = (
     Field("logo", text, default=""),  # a larger image
 )
 
+IMAGE_FORMATS = ("avif", "webp")  # besides JPEG (or PNG for images with transparency), which every browser shows
+
+
+def _widths(value: Any) -> tuple[int, ...]:
+    if not isinstance(value, list) or not value or not all(isinstance(w, int) and not isinstance(w, bool)
+                                                            and 16 <= w <= 8192 for w in value):
+        raise Invalid("expected a list of widths in pixels, from 16 to 8192", "write e.g. `widths: [480, 800, 1200]`")
+    return tuple(sorted(set(value)))
+
+
+def _formats(value: Any) -> tuple[str, ...]:
+    values = [value] if isinstance(value, str) else value
+    if not isinstance(values, list) or not all(v in IMAGE_FORMATS for v in values):
+        raise Invalid(f"{value!r} is not a list of image formats",
+                      "write any of `[avif, webp]` (JPEG or PNG is always made, for every browser), or `[]`")
+    return tuple(f for f in IMAGE_FORMATS if f in values)
+
+
+IMAGE_FIELDS = (
+    Field("widths", _widths, default=(480, 800, 1200, 1600)),  # never wider than the image itself
+    Field("formats", _formats, default=IMAGE_FORMATS),  # AVIF only where the installed Pillow writes it
+    Field("quality", integer(30, 100), default=80),
+)
 API_FIELDS = (
     Field("html", boolean, default=False),  # each section's HTML in the records, beside its text
 )
@@ -168,6 +191,7 @@ CONFIG_FIELDS = (
     Field("per_page", integer(1, 1000), default=10),
     Field("feeds", nested=FEED_FIELDS),
     Field("api", nested=API_FIELDS),
+    Field("images", nested=IMAGE_FIELDS),
     Field("cname", _domain, default=""),
     Field("sections", _section_aliases, default={}),
     Field("day_first", boolean, default=True),
@@ -196,6 +220,13 @@ class ApiOptions:
 
 
 @dataclass(frozen=True)
+class ImageOptions:
+    widths: tuple[int, ...] = (480, 800, 1200, 1600)  # of each image's responsive versions
+    formats: tuple[str, ...] = IMAGE_FORMATS  # modern formats offered before the JPEG (or PNG)
+    quality: int = 80
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     root: Path  # the site folder (where briefgen.yaml lives)
     config_path: Path
@@ -211,6 +242,7 @@ class SiteConfig:
     per_page: int = 10
     feeds: FeedOptions = FeedOptions()
     api: ApiOptions = ApiOptions()
+    images: ImageOptions = ImageOptions()
     cname: str = ""  # custom domain for GitHub Pages: written to CNAME
     sections: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)  # extra heading aliases
     day_first: bool = True  # 01/02/2025 is 1 February
@@ -293,6 +325,7 @@ def load_config(config_path: Path, base_url: str | None = None) -> SiteConfig:
         per_page=values["per_page"],
         feeds=FeedOptions(**values["feeds"]),
         api=ApiOptions(**values["api"]),
+        images=ImageOptions(**values["images"]),
         cname=values["cname"],
         sections=values["sections"],
         day_first=values["day_first"],

@@ -27,6 +27,8 @@ from briefgen.urls import Urls, briefing_route, term_route
 if TYPE_CHECKING:
     from feedgen.feed import FeedGenerator
 
+    from briefgen.views import SharedImage
+
 FEED_FILES = (("feed.xml", "application/rss+xml", "RSS"), ("atom.xml", "application/atom+xml", "Atom"),
               ("feed.json", "application/feed+json", "JSON Feed"))
 
@@ -50,6 +52,7 @@ class FeedContext:
     entry_html: Callable[[Briefing], str]  # the full content of an entry, URLs already absolute
     change_of: Callable[[Briefing], str | None] = lambda briefing: None  # "escalated", "de-escalated", "held"
     note_html: Callable[[Briefing], str] = lambda briefing: ""  # what opens a summary-only entry (the change)
+    image_of: Callable[[Briefing], SharedImage | None] = lambda briefing: None  # the lead image's feed version
 
     def content(self, briefing: Briefing, full: bool) -> str:
         """An entry's content: the whole briefing, or its note and summary."""
@@ -107,6 +110,8 @@ def _generator(spec: FeedSpec, items: tuple[Briefing, ...], context: FeedContext
         feed.logo(_absolute_asset(config.feeds.logo, urls))
     if name == "feed.xml" and any(briefing.authors for briefing in items):
         feed.load_extension("dc", atom=False, rss=True)  # RSS names authors in dc:creator (<author> wants an email)
+    if any(briefing.image for briefing in items):
+        feed.load_extension("media")  # the lead image as media:content, which readers show as the entry's picture
     updated = _local(feed_updated(items), config)
     feed.updated(updated)
     feed.lastBuildDate(updated)
@@ -138,6 +143,10 @@ def _add_entry(feed: FeedGenerator, briefing: Briefing, context: FeedContext, fu
             entry.dc.dc_creator(author.name)
     for tag in briefing.tags:
         entry.category(term=tag)
+    image = context.image_of(briefing)
+    if image is not None:
+        entry.media.content({"url": image.url, "medium": "image", **({"type": image.type} if image.type else {}),
+                             **({"width": str(image.width), "height": str(image.height)} if image.width else {})})
     change = context.change_of(briefing)
     if change:
         entry.category(term=change)
@@ -175,6 +184,9 @@ def _json_item(briefing: Briefing, context: FeedContext, full: bool) -> dict:
         "tags": list(briefing.tags),
         "language": briefing.lang or config.language,
     }
+    image = context.image_of(briefing)
+    if image is not None:
+        item["image"] = image.url
     if briefing.authors:
         item["authors"] = [{"name": author.name, "url": _author_page(author, urls)} for author in briefing.authors]
     item["content_html"] = context.content(briefing, full)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from briefgen.errors import Problem, Problems
-from briefgen.model import SECTION_KINDS, SPEAKER_KINDS, Quote, Source, TimelineEvent
+from briefgen.model import SECTION_KINDS, SPEAKER_KINDS, ImageRef, Quote, Source, TimelineEvent
 from briefgen.schema import (Field, Invalid, boolean, check_mapping, choice, integer, kind_of, mapping,
                              non_empty_text, text, text_list)
 from briefgen.sections import normalise
@@ -164,6 +164,60 @@ def alias_route(value: Any) -> str | None:
     return route if route.endswith("/") or re.search(r"\.html?$", segments[-1]) else route + "/"
 
 
+IMAGE_KEYS = ("src", "alt", "caption", "credit", "focus", "decorative")
+_FOCUS_WORDS = {"center": (0.5, 0.5), "centre": (0.5, 0.5), "top": (0.5, 0.0), "bottom": (0.5, 1.0),
+                "left": (0.0, 0.5), "right": (1.0, 0.5)}
+
+
+def _image(value: Any) -> ImageRef:
+    """``image: photo.jpg``, or a mapping of ``src``, ``alt``, ``caption``, ``credit``, ``focus``,
+    ``decorative``. Whether ``alt`` may be missing is decided with ``image_alt`` (see :mod:`briefgen.parse`)."""
+    example = "write `image: {src: photo.jpg, alt: What the photo shows}`"
+    if isinstance(value, str):
+        value = {"src": value}
+    if not isinstance(value, dict):
+        raise Invalid(f"expected a file name or a mapping, got {kind_of(value)}", example)
+    for key in value:
+        if key not in IMAGE_KEYS:
+            raise Invalid("unknown key", "allowed keys: " + ", ".join(IMAGE_KEYS), at=(key,))
+    src = value.get("src")
+    if not isinstance(src, str) or not src.strip():
+        raise Invalid("`src` is required", example, at=("src",) if "src" in value else ())
+    fields = {}
+    for key in ("alt", "caption", "credit"):
+        if value.get(key) is not None:
+            try:
+                fields[key] = " ".join(text(value[key]).split())
+            except Invalid as invalid:
+                raise Invalid(invalid.message, invalid.hint, at=(key,)) from None
+    decorative = value.get("decorative", False)
+    if not isinstance(decorative, bool):
+        raise Invalid(f"expected true or false, got {kind_of(decorative)}", "write true or false",
+                      at=("decorative",))
+    focus = _focus(value["focus"]) if value.get("focus") is not None else (0.5, 0.5)
+    return ImageRef(src=src.strip(), focus=focus, decorative=decorative, **fields)
+
+
+def _focus(value: Any) -> tuple[float, float]:
+    """``top``, ``bottom left``, ``center``… or ``x,y`` as fractions (0.3,0.2) or percentages (30%,20%)."""
+    hint = "write a place (top, center, bottom left…) or x,y such as 0.3,0.2 or 30%,20% from the top left corner"
+    words = str(value).replace("-", " ").lower().split()
+    if words and all(word in _FOCUS_WORDS for word in words):
+        x, y = 0.5, 0.5
+        for word in words:
+            fx, fy = _FOCUS_WORDS[word]
+            x, y = (fx if fx != 0.5 else x), (fy if fy != 0.5 else y)
+        return x, y
+    parts = [part.strip() for part in str(value).split(",")]
+    try:
+        numbers = [float(part[:-1]) / 100 if part.endswith("%") else float(part) for part in parts]
+    except ValueError:
+        numbers = []
+    if len(numbers) != 2 or not all(0 <= n <= 1 for n in numbers):
+        raise Invalid(f"{value!r} is not a focus point", hint, at=("focus",))
+    return numbers[0], numbers[1]
+
+
 def _slug(value: Any) -> str:
     slug = text(value).strip()
     if not is_valid_slug(slug):
@@ -196,6 +250,8 @@ FRONT_MATTER_FIELDS = (
     Field("aliases", _aliases, default=()),
     Field("dateline", text, default=""),
     Field("authors", text_list, default=()),
+    Field("image", _image),
+    Field("image_alt", text),
     Field("extra", mapping, default={}),
 )
 

@@ -8,11 +8,12 @@ module knows Markdown and nothing about news.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 from urllib.parse import unquote
 
-from briefgen.model import SECTION_KINDS, Section, TextBlock, TocEntry
+from briefgen.model import SECTION_KINDS, ImageRef, Section, TextBlock, TocEntry
 from briefgen.slugs import anchor_slug
 
 if TYPE_CHECKING:
@@ -53,6 +54,7 @@ class ParsedBody:
     toc: tuple[TocEntry, ...]
     blocks: tuple[TextBlock, ...] = field(default=())
     word_count: int = 0
+    images: tuple[ImageRef, ...] = ()  # the site's own images, numbered as their placeholders
 
 
 _UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:", "file:")
@@ -91,6 +93,7 @@ class MarkdownRenderer:
         tokens = [t for t in self._md.parse(body, env) if not _is_comment(t)]
         level = _section_level(tokens)
         toc = _assign_heading_ids(tokens, level, rules.kinds_of)
+        images = _mark_local_images(tokens, first_line)
         _mark_attributed_quotes(tokens, rules.is_attribution)
         chunks = _split_at_headings(tokens, level)
         blocks = [b for heading, chunk in chunks for b in _text_blocks(chunk, _anchor(heading), first_line)]
@@ -98,7 +101,8 @@ class MarkdownRenderer:
         chunks = [(heading, _without_dated_lists(chunk, rules.is_dated)) for heading, chunk in chunks]
         lead = self._block(chunks[0][1], first_line, env)
         sections = tuple(self._section(heading, chunk, first_line, env) for heading, chunk in chunks[1:])
-        return ParsedBody(lead=lead, sections=sections, toc=toc, blocks=tuple(blocks), word_count=words)
+        return ParsedBody(lead=lead, sections=sections, toc=toc, blocks=tuple(blocks), word_count=words,
+                          images=images)
 
     def inline_text(self, source: str) -> str:
         """The plain text of inline Markdown (a timeline entry, say)."""
@@ -138,6 +142,28 @@ def _is_comment(token: Token) -> bool:
     content = token.content.strip()
     return token.type == "html_block" and content.startswith("<!--") and content.endswith("-->") \
         and content.count("<!--") == 1
+
+
+IMAGE_PLACEHOLDER = "#briefgen-image-"  # + the image's number: replaced by its picture when a page is made
+_REMOTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:|//")
+
+
+def _mark_local_images(tokens: list[Token], first_line: int) -> tuple[ImageRef, ...]:
+    """Each image of the site's own (not a remote URL) becomes a numbered placeholder, to be replaced by a
+    responsive picture once the image file is known: its variants and size are not the parser's business."""
+    images = []
+    for token in tokens:
+        if token.type != "inline":
+            continue
+        for child in token.children or []:
+            src = str(child.attrs.get("src") or "") if child.type == "image" else ""
+            if not src or _REMOTE.match(src) or src.startswith("#"):
+                continue
+            line = (token.map[0] if token.map else 0) + first_line
+            images.append(ImageRef(src=unquote(src), alt=" ".join(_inline_text(child.children or []).split()),
+                                   line=line, title=str(child.attrs.get("title") or "")))
+            child.attrSet("src", f"{IMAGE_PLACEHOLDER}{len(images) - 1}")
+    return tuple(images)
 
 
 def _anchor(heading: list[Token]) -> str:

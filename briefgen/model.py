@@ -84,6 +84,20 @@ class TocEntry(_Record):
 
 
 @dataclass(frozen=True, slots=True)
+class ImageRef(_Record):
+    """An image a briefing shows: its lead image (front matter ``image:``) or one in its text (Markdown)."""
+
+    src: str  # as written: beside the Markdown file, "/…" in the site's static/ folder, or a remote URL
+    alt: str = ""
+    line: int = 0  # where it is written, for errors
+    caption: str = ""
+    credit: str = ""
+    focus: tuple[float, float] = (0.5, 0.5)  # the point crops keep in view, as fractions of width and height
+    decorative: bool = False  # adds nothing a reader needs: an empty alt text is right
+    title: str = ""  # a Markdown image's title
+
+
+@dataclass(frozen=True, slots=True)
 class Byline(_Record):
     """One author of a briefing: a configured author's slug and name, or a free name and its slug."""
 
@@ -124,6 +138,8 @@ class Briefing(_Record):
     updated_timed: bool = False
     dateline: str = ""  # where it was reported from: "CARACAS, Venezuela"
     authors: tuple[Byline, ...] = ()  # in byline order
+    image: ImageRef | None = None  # the lead image
+    images: tuple[ImageRef, ...] = ()  # images in the text, numbered as their placeholders in the HTML
     _timestamp: float | None = field(default=None, init=False, repr=False, compare=False)
 
     @property

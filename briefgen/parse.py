@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from briefgen.errors import Problem, Problems
 from briefgen.frontmatter import FrontMatter, read_front_matter
 from briefgen.markdown import BodyRules, MarkdownRenderer, ParsedBody
-from briefgen.model import SECTION_KINDS, Briefing, Byline, Quote, TimelineEvent
+from briefgen.model import SECTION_KINDS, Briefing, Byline, ImageRef, Quote, TimelineEvent
 from briefgen.quotes import apply_corrections, find_quotes, is_attribution
 from briefgen.sections import SectionClassifier, normalise
 from briefgen.slugs import make_slug, slug_from_filename
@@ -96,6 +96,8 @@ def parse_briefing(raw: bytes, shown_path: str, stem: str, context: ParseContext
         updated_timed=isinstance(meta["updated"], dt.datetime),
         dateline=" ".join(meta["dateline"].split()),
         authors=_bylines(front, shown_path, context, problems),
+        image=_lead_image(front, shown_path, problems),
+        images=body.images,
     )
 
 
@@ -144,6 +146,25 @@ def _rules(overrides: dict[str, tuple[str, ...]], context: ParseContext) -> Body
     return BodyRules(kinds_of=kinds_of,
                      is_dated=lambda item: dated_item(item, context.day_first) is not None,
                      is_attribution=is_attribution)
+
+
+def _lead_image(front: FrontMatter, shown_path: str, problems: Problems) -> ImageRef | None:
+    """The ``image:`` of the front matter, with its line and its ``image_alt:``; its alt text is required
+    unless it is marked decorative (a screen reader user would otherwise hear nothing of it)."""
+    image, alt = front.meta["image"], front.meta["image_alt"]
+    if image is None:
+        if alt is not None:
+            line, column = front.located.position(("image_alt",))
+            problems.warn(Problem(shown_path, line, column, "image_alt", "there is no `image:` to describe",
+                                  "add `image: photo.jpg`, or remove `image_alt:`"))
+        return None
+    line, column = front.located.position(("image",))
+    image = replace(image, line=line, alt=image.alt or " ".join((alt or "").split()))
+    if not image.alt and not image.decorative:
+        problems.error(Problem(shown_path, line, column, "image", "the image has no alt text",
+                               "describe what it shows for readers who cannot see it: `alt: …` (or "
+                               "`image_alt: …`); if it shows nothing they need, add `decorative: true`"))
+    return image
 
 
 def _bylines(front: FrontMatter, shown_path: str, context: ParseContext, problems: Problems) -> tuple[Byline, ...]:

@@ -29,11 +29,14 @@ from briefgen.charts import escalation_chart
 from briefgen.config import SiteConfig
 from briefgen.errors import BuildFailed, Problem
 from briefgen.feeds import FEED_FILES, FeedContext, FeedSpec, absolutize, render_feed
+from briefgen.images import SiteImages
+from briefgen.images.encode import encoder_version
+from briefgen.images.markup import feed_figure, lead_view, placer
 from briefgen.model import Briefing, BriefingContext, Site, Taxonomy
 from briefgen.theme import Theme
 from briefgen.urls import Urls, briefing_route, home_route, output_file, page_route, story_route, term_route
-from briefgen.views import (TAXONOMY_LABELS, BriefingView, Link, MonthView, Pagination, author_view, briefing_view,
-                            BylineView, change_view, context_view, quote_refs, story_view, term_view)
+from briefgen.views import (TAXONOMY_LABELS, BriefingView, BylineView, Link, MonthView, Pagination, SharedImage,
+                            author_view, briefing_view, change_view, context_view, quote_refs, story_view, term_view)
 
 RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ku", "ps", "sd", "ug", "ur", "yi"})
 TERM_TEMPLATES = {"actors": "actor.html", "authors": "author.html"}  # else term.html
@@ -59,8 +62,9 @@ class FeedLink:
 class PageRenderer:
     """Templates, URLs and assets of one build: renders any page. Cheap to rebuild in a worker process."""
 
-    def __init__(self, config: SiteConfig, theme: Theme):
+    def __init__(self, config: SiteConfig, theme: Theme, images: SiteImages | None = None):
         self.config = config
+        self.images = images or SiteImages()
         self.urls = Urls(config.base_url)
         cache = config.root / CACHE_DIR / "templates"
         try:
@@ -73,7 +77,25 @@ class PageRenderer:
         self._cards: dict[tuple[str, int, bool], Markup] = {}  # a briefing's card is the same on every listing
 
     def view(self, briefing: Briefing) -> BriefingView:
-        return briefing_view(briefing, self.urls, self.config.tz)
+        images = self.images.of(briefing.slug)
+        if images is None:
+            return briefing_view(briefing, self.urls, self.config.tz)
+        return briefing_view(briefing, self.urls, self.config.tz,
+                             image=lead_view(images.lead, self.urls) if images.lead else None,
+                             place=placer(images, briefing.images, self.urls))
+
+    def feed_content(self, briefing: Briefing, entry: str) -> str:
+        """A briefing's cached feed content with its images: the lead image first, each image of the text in
+        place of its placeholder, every URL absolute."""
+        images = self.images.of(briefing.slug)
+        if images is None:
+            return entry
+        figure = feed_figure(lead_view(images.lead, self.urls)) if images.lead else ""
+        return figure + placer(images, briefing.images, self.urls, for_feed=True)(entry)
+
+    def feed_image(self, briefing: Briefing) -> SharedImage | None:
+        images = self.images.of(briefing.slug)
+        return lead_view(images.lead, self.urls).feed if images is not None and images.lead else None
 
     def feed_links(self, route: str, title: str) -> tuple[FeedLink, ...]:
         return tuple(FeedLink(title=f"{title} ({label})", url=self.urls.path(route + name), type=kind, label=label)
@@ -154,7 +176,9 @@ class PageRenderer:
             return Markup(render_template(self.env, f"partials/slot_{name}.html", **values).strip())
         page = self.page("briefing.html", briefing_route(briefing.slug), title=view.title, description=view.summary,
                          briefing=view, slot=slot)
-        return page, dump(briefing_record(briefing, self.config, self.urls, context))
+        images = self.images.of(briefing.slug)
+        place = placer(images, briefing.images, self.urls, for_feed=True) if images else None
+        return page, dump(briefing_record(briefing, self.config, self.urls, context, view.image, place))
 
     def feed_entry(self, briefing: Briefing) -> str:
         """A briefing's feed content, URLs absolute (the change note that opens it is added per feed)."""
@@ -348,7 +372,7 @@ class _Plan:
         items = tuple(b for b in spec.briefings if b.slug in self.site.syndicated)[:spec.limit]
         context = FeedContext(config=self.config, urls=self.urls, entry_html=self.entry_html,
                               change_of=lambda b: c.direction if (c := self.site.context(b.slug).change) else None,
-                              note_html=self.change_note)
+                              note_html=self.change_note, image_of=self.renderer.feed_image)
         changes = [self.change_key(b) for b in items]
         for name, _, _ in FEED_FILES:
             yield self.planned(spec.route + name, "feed",
@@ -367,7 +391,7 @@ class _Plan:
 
     def entry_html(self, briefing: Briefing) -> str:
         """Feed content: the change since the story's previous briefing, then the briefing itself."""
-        return self.change_note(briefing) + self.inputs.entry_html(briefing)
+        return self.change_note(briefing) + self.renderer.feed_content(briefing, self.inputs.entry_html(briefing))
 
     def change_key(self, briefing: Briefing) -> str:
         context = self.site.context(briefing.slug)
@@ -436,6 +460,16 @@ def plan_redirects(site: Site, renderer: PageRenderer, key: str, taken: Callable
         yield Planned(path, "page", digest(key, "redirect", path, target, briefing.title),
                       partial(renderer.page, "redirect.html", path, title=briefing.title, canonical=False,
                               target=target))
+
+
+def plan_images(images: SiteImages) -> Iterator[Planned]:
+    """Every version of every image the site shows; each fingerprint names the source's bytes (in the route)
+    and how the version is made, so no theme or config change makes an image again."""
+    quality, encoder = images.encoder.quality, encoder_version()
+    for variant, source in images.variants():
+        yield Planned(variant.route, "image", digest("image", variant.route, str(variant.box), variant.format,
+                                                     f"{variant.width}x{variant.height}", str(quality), encoder),
+                      partial(images.make, variant, source))
 
 
 def _literal(path: str, data: bytes) -> Planned:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from datetime import tzinfo
+from typing import Callable
 
 from markupsafe import Markup
 
@@ -84,6 +85,38 @@ class EventView:
 
 
 @dataclass(frozen=True)
+class SharedImage:
+    """One version of an image as other sites get it: Open Graph, JSON-LD, feeds."""
+
+    url: str  # absolute
+    width: int  # 0 when unknown (a remote image)
+    height: int
+    type: str  # its MIME type ("" when unknown)
+
+
+@dataclass(frozen=True)
+class ImageView:
+    """A briefing's lead image, ready to show: the picture for its page and for its card, and the versions
+    sharing, search engines and feeds get."""
+
+    alt: str
+    caption: str
+    credit: str
+    html: Markup  # the page's <picture>, fetched first
+    card_html: Markup  # a small version, for listings
+    social: SharedImage  # 1200×630 where the image allows: og:image, twitter:image
+    structured: tuple[SharedImage, ...]  # the 16:9, 4:3 and 1:1 crops, for JSON-LD
+    feed: SharedImage  # one version for feed readers
+
+    @property
+    def json_ld(self) -> list[dict]:
+        """``NewsArticle.image``: an ImageObject per crop."""
+        return [{"@type": "ImageObject", "url": image.url,
+                 **({"width": image.width, "height": image.height} if image.width else {})}
+                for image in self.structured]
+
+
+@dataclass(frozen=True)
 class BriefingView:
     source: str  # the content file, for messages
     title: str
@@ -113,6 +146,7 @@ class BriefingView:
     lang: str | None
     draft: bool
     extra: dict
+    image: ImageView | None = None
 
 
 @dataclass(frozen=True)
@@ -252,7 +286,13 @@ def _with_dateline(lead: Markup, dateline: str) -> Markup:
     return Markup('<p><span class="dateline">{}</span> — ').format(dateline) + Markup(str(lead)[len("<p>"):])
 
 
-def briefing_view(briefing: Briefing, urls: Urls, timezone: tzinfo) -> BriefingView:
+def _as_is(html: str) -> str:
+    return html
+
+
+def briefing_view(briefing: Briefing, urls: Urls, timezone: tzinfo, image: ImageView | None = None,
+                  place: Callable[[str], str] = _as_is) -> BriefingView:
+    """``image``: the lead image's view; ``place``: puts the pictures in place of the text's image placeholders."""
     route = briefing_route(briefing.slug)
     return BriefingView(
         source=briefing.source,
@@ -263,10 +303,10 @@ def briefing_view(briefing: Briefing, urls: Urls, timezone: tzinfo) -> BriefingV
         updated=When.of(briefing.updated, timezone, briefing.updated_timed) if briefing.updated else None,
         summary=briefing.summary,
         dateline=briefing.dateline,
-        lead_html=_with_dateline(Markup(urls.rebase_html(briefing.lead_html)), briefing.dateline),
+        lead_html=_with_dateline(Markup(place(urls.rebase_html(briefing.lead_html))), briefing.dateline),
         sections=tuple(
             SectionView(heading=s.heading, anchor=s.anchor, extra_anchors=s.extra_anchors,
-                        html=Markup(urls.rebase_html(s.html)),
+                        html=Markup(place(urls.rebase_html(s.html))),
                         kinds=s.kinds, labels=_labels(s.heading, s.kinds))
             for s in briefing.sections
         ),
@@ -291,6 +331,7 @@ def briefing_view(briefing: Briefing, urls: Urls, timezone: tzinfo) -> BriefingV
         lang=briefing.lang,
         draft=briefing.draft,
         extra=dict(briefing.extra),
+        image=image,
     )
 
 

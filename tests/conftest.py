@@ -48,6 +48,17 @@ def write_site(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
+def image_bytes(size: tuple[int, int] = (64, 48), fmt: str = "PNG", colour=(200, 60, 40), **options) -> bytes:
+    """A small real image, made in memory."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGBA" if len(colour) == 4 else "RGB", size, colour).save(out, fmt, **options)
+    return out.getvalue()
+
+
 def briefing(title: str, date: str, body: str = "Lead.\n\n## Context\n\nSome context.\n", **meta) -> str:
     lines = ["---", f"title: {title!r}" if '"' not in title else f"title: '{title}'", f"date: {date}"]
     for key, value in meta.items():

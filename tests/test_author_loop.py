@@ -11,6 +11,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from zoneinfo import ZoneInfo
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -44,7 +45,7 @@ def test_init_creates_a_site_that_builds_cleanly(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
     assert names == [".github/workflows/pages.yml", ".gitignore", "briefgen.yaml",
-                     f"content/{dt.date.today().isoformat()}-welcome.md"]
+                     f"content/{dt.datetime.now(ZoneInfo('America/Lima')).date().isoformat()}-welcome.md"]
     config = (folder / "briefgen.yaml").read_text()
     assert 'title: "Andes Watch"' in config and "timezone: America/Lima" in config and config.count("\n# ") >= 3
     assert "/site/" in (folder / ".gitignore").read_text()

@@ -119,7 +119,7 @@ def test_full_content_has_the_structured_parts_and_absolute_urls(example):
 
 
 def test_relative_urls_in_content_become_absolute(tmp_path):
-    body = ('Lead [up](../other/) [root](/tags/) [frag](#impact) ![pic](img/a.png)\n\n'
+    body = ('Lead [up](../other/) [root](/tags/) [frag](#impact) <img src="img/a.png" alt="pic">\n\n'
             '<img src="b.png" srcset="b-1x.png 1x, /c-2x.png 2x" alt="">\n\n## Context\n\nText.\n')
     images = {f"static/{name}": "x" for name in
               ("briefings/a/img/a.png", "briefings/a/b.png", "briefings/a/b-1x.png", "c-2x.png")}

@@ -13,7 +13,7 @@ import yaml
 from briefgen.importers import Skip
 from briefgen.importers.archive import ForeignFile, import_foreign, parse_when, split_front_matter
 from briefgen.importers.links import old_site_resolver, relink
-from conftest import BASIC_CONFIG, run_cli, write_site
+from conftest import BASIC_CONFIG, image_bytes, run_cli, write_site
 from helpers import soup
 
 FALLBACK = dt.date(2020, 1, 1)
@@ -299,14 +299,16 @@ def test_images_beside_the_articles_are_copied_into_static(tmp_path, site):
         "static/img/map.png": "PNG",
         "content/news/bridge/index.md": "---\ntitle: Bridge\ndate: 2024-01-01\n---\n![the bridge](cover.jpg)\n\n"
                                         "![a map](/img/map.png) and ![gone](/img/missing.png)\n",
-        "content/news/bridge/cover.jpg": "JPG",
     })
+    map_png, cover_jpg = image_bytes(fmt="PNG"), image_bytes(fmt="JPEG")
+    (old / "static/img/map.png").write_bytes(map_png)
+    (old / "content/news/bridge/cover.jpg").write_bytes(cover_jpg)
     result = run_cli("import", str(old), cwd=site)
     assert result.exit_code == 0, result.output
     body = (site / "content/news/bridge/2024-01-01-bridge.md").read_text()
     assert "![the bridge](/news/bridge/cover.jpg)" in body and "![a map](/img/map.png)" in body
     assert "*(gone: /img/missing.png, not imported)*" in body
-    assert (site / "static/news/bridge/cover.jpg").read_text() == "JPG"
-    assert (site / "static/img/map.png").read_text() == "PNG"
+    assert (site / "static/news/bridge/cover.jpg").read_bytes() == cover_jpg
+    assert (site / "static/img/map.png").read_bytes() == map_png
     assert run_cli("build", cwd=site).exit_code == 0
     assert (site / "site/news/bridge/cover.jpg").is_file()
