@@ -158,7 +158,7 @@ def _lead_image(front: FrontMatter, shown_path: str, problems: Problems) -> Imag
             problems.warn(Problem(shown_path, line, column, "image_alt", "there is no `image:` to describe",
                                   "add `image: photo.jpg`, or remove `image_alt:`"))
         return None
-    line, column = front.located.position(("image",))
+    line, column = front.located.position(("image",), of_key=True)
     image = replace(image, line=line, alt=image.alt or " ".join((alt or "").split()))
     if not image.alt and not image.decorative:
         problems.error(Problem(shown_path, line, column, "image", "the image has no alt text",
