@@ -22,8 +22,17 @@ import jinja2
 from markupsafe import Markup
 
 from briefgen import __version__
-from briefgen.api import (actor_record, actors_index, briefing_record, dump, render_api_index, schema_files,
-                          stories_index, story_record, summary_key)
+from briefgen.api import (
+    actor_record,
+    actors_index,
+    briefing_record,
+    dump,
+    render_api_index,
+    schema_files,
+    stories_index,
+    story_record,
+    summary_key,
+)
 from briefgen.cache import CACHE_DIR, digest
 from briefgen.charts import escalation_chart
 from briefgen.config import SiteConfig
@@ -35,8 +44,22 @@ from briefgen.images.markup import feed_figure, lead_view, placer
 from briefgen.model import Briefing, BriefingContext, Site, Taxonomy
 from briefgen.theme import Theme
 from briefgen.urls import Urls, briefing_route, home_route, output_file, page_route, story_route, term_route
-from briefgen.views import (TAXONOMY_LABELS, BriefingView, BylineView, Link, MonthView, Pagination, SharedImage,
-                            author_view, briefing_view, change_view, context_view, quote_refs, story_view, term_view)
+from briefgen.views import (
+    TAXONOMY_LABELS,
+    BriefingView,
+    BylineView,
+    Link,
+    MonthView,
+    Pagination,
+    SharedImage,
+    author_view,
+    briefing_view,
+    change_view,
+    context_view,
+    quote_refs,
+    story_view,
+    term_view,
+)
 
 RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ku", "ps", "sd", "ug", "ur", "yi"})
 TERM_TEMPLATES = {"actors": "actor.html", "authors": "author.html"}  # else term.html
