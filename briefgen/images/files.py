@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefgen.cache import digest
-from briefgen.errors import Problem
 
 RASTER_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif",
                   "AVIF": "image/avif", "TIFF": "image/tiff", "BMP": "image/bmp"}
@@ -136,6 +135,3 @@ def _length(value: str | None) -> int:
     match = _LENGTH.match(value or "")
     return round(float(match.group(1))) if match else 0
 
-
-def unusable_problem(source: str, line: int, key: str | None, unusable: Unusable) -> Problem:
-    return Problem(source, line or None, None, key, unusable.message, unusable.hint)
