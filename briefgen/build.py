@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from briefgen import __version__
-from briefgen.cache import CACHE_DIR, NO_CACHE, BuildCache, SourceEntry, digest, source_digest
+from briefgen.cache import CACHE_DIR, NO_CACHE, RACY_NS, BuildCache, SourceEntry, digest, source_digest
 from briefgen.collect import Selection, collect, is_published
 from briefgen.config import SiteConfig
 from briefgen.discover import ContentFile, briefing_stem, discover, shown_path
@@ -40,7 +40,6 @@ from briefgen.workers import PageJob, Parsed, Task, make_all, parse_all
 from briefgen.write import MARKER, OutputSession, WriteReport, check_output_folder, read_marker, spare_path
 
 Progress = Callable[[str, int, "int | None"], None]  # (stage, done, total or None)
-RACY_NS = 2_000_000_000  # a file modified this close to when it was read may change again unnoticed by its stat
 
 
 def _no_progress(stage: str, done: int, total: int | None) -> None:

@@ -30,6 +30,7 @@ from briefgen.faults import doing, os_problem
 CACHE_DIR = ".briefgen-cache"
 SCHEMA = 9
 NEARLY_FULL_BYTES = 1 << 20
+RACY_NS = 2_000_000_000  # a file modified this close to when it was read may change again unnoticed by its stat
 NO_CACHE = "or build without it: --no-cache"
 # SQLite's words for faults of the machine, and the error they are
 _SQLITE_FAULTS = (("readonly", errno.EROFS), ("read-only", errno.EROFS), ("disk is full", errno.ENOSPC),

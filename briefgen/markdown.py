@@ -148,6 +148,12 @@ IMAGE_PLACEHOLDER = "#briefgen-image-"  # + the image's number: replaced by its 
 _REMOTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:|//")
 
 
+def is_remote(src: str) -> bool:
+    """An address with a scheme (``https:``) or a host (``//``): not a file of the site."""
+    return bool(_REMOTE.match(src))
+
+
+
 def _mark_local_images(tokens: list[Token], first_line: int) -> tuple[ImageRef, ...]:
     """Each image of the site's own (not a remote URL) becomes a numbered placeholder, to be replaced by a
     responsive picture once the image file is known: its variants and size are not the parser's business."""
@@ -157,7 +163,7 @@ def _mark_local_images(tokens: list[Token], first_line: int) -> tuple[ImageRef, 
             continue
         for child in token.children or []:
             src = str(child.attrs.get("src") or "") if child.type == "image" else ""
-            if not src or _REMOTE.match(src) or src.startswith("#"):
+            if not src or is_remote(src) or src.startswith("#"):
                 continue
             line = (token.map[0] if token.map else 0) + first_line
             images.append(ImageRef(src=unquote(src), alt=" ".join(_inline_text(child.children or []).split()),

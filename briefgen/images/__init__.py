@@ -14,15 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from briefgen.cache import BuildCache, digest
+from briefgen.cache import RACY_NS, BuildCache, digest
 from briefgen.config import SiteConfig
 from briefgen.errors import Problem, Problems
 from briefgen.images.encode import Encoder, encoder_version, modern_formats
-from briefgen.images.files import ImageFile, Unusable, is_remote, locate, probe
+from briefgen.images.files import ImageFile, Unusable, locate, probe
 from briefgen.images.variants import Crops, Picture, Variant, crops, picture
+from briefgen.markdown import is_remote
 from briefgen.model import Briefing, ImageRef
-
-RACY_NS = 2_000_000_000  # a file modified this close to when it was read is read again (see build.py)
 
 
 @dataclass(frozen=True)
@@ -80,7 +79,7 @@ def resolve_images(briefings: tuple[Briefing, ...], config: SiteConfig, cache: B
     static = config.root / "static"
     roots = (config.content_path, static.resolve())
     formats = modern_formats(config.images.formats)
-    reader = _Reader(cache, config)
+    reader = _Reader(cache)
     site = SiteImages(encoder=Encoder(config.images.quality, cache.path.parent / "images"
                                       if cache.path is not None else None))
     for briefing in briefings:
@@ -120,8 +119,8 @@ def _key(lead: LeadImage | None, pictures: tuple[Picture, ...], formats: tuple[s
 class _Reader:
     """Reads each image file once per build, and not at all when the cache knows its size and time."""
 
-    def __init__(self, cache: BuildCache, config: SiteConfig):
-        self.cache, self.config = cache, config
+    def __init__(self, cache: BuildCache):
+        self.cache = cache
         self.known = cache.images()
         self.fresh: dict[str, tuple[int, int, int, ImageFile]] = {}
         self.paths: dict[str, Path] = {}

@@ -54,13 +54,6 @@ class Unusable(Exception):
         self.message, self.hint = message, hint
 
 
-_REMOTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:|//")
-
-
-def is_remote(src: str) -> bool:
-    return bool(_REMOTE.match(src))
-
-
 def locate(src: str, article: Path, roots: tuple[Path, ...], static: Path) -> Path:
     """The file ``src`` names: beside the article, or in the site's ``static/`` folder (``/…``, or a relative
     name not found beside the article). It must stay inside the content or static folder, also through
