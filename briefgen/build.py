@@ -36,6 +36,7 @@ from briefgen.selfcheck import LinkChecker
 from briefgen.stories import related_briefings, relations_key
 from briefgen.theme import Theme, load_theme
 from briefgen.urls import briefing_route, output_file
+from briefgen.websub import record_build
 from briefgen.workers import PageJob, Parsed, Task, make_all, parse_all
 from briefgen.write import MARKER, OutputSession, WriteReport, check_output_folder, read_marker, spare_path
 
@@ -403,6 +404,11 @@ def _build(config: SiteConfig, options: BuildOptions, theme: Theme, cache: Build
                   None if in_place else (previous, known_sizes[0]), marker, token, images)
     except BuildFailed as failure:  # the site is right; the cache forgot its outputs, so nothing stale is trusted
         raise BuildFailed(failure.problems, site_replaced=True) from None
+    if not in_place:
+        try:
+            record_build(config, session.fingerprints, previous, build_time().isoformat())
+        except BuildFailed as failure:
+            raise BuildFailed(failure.problems, site_replaced=True) from None
     return BuildResult(briefings=len(loaded.site.briefings), output=config.output_path, report=report,
                        warnings=loaded.problems.warnings, elapsed=time.perf_counter() - started,
                        parsed=loader.parsed, site_bytes=sum(session.sizes.values()))

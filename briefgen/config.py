@@ -178,6 +178,48 @@ API_FIELDS = (
     Field("html", boolean, default=False),  # each section's HTML in the records, beside its text
 )
 
+
+def _hubs(value: Any) -> tuple[str, ...]:
+    values = [value] if isinstance(value, str) else value
+    if not isinstance(values, list):
+        raise Invalid(f"expected a list of hub URLs, got {kind_of(value)}",
+                      "write e.g. `hubs: [https://pubsubhubbub.appspot.com/]`")
+    hubs = []
+    for index, hub in enumerate(values):
+        try:
+            hubs.append(absolute_url(hub))
+        except Invalid as invalid:
+            raise Invalid(invalid.message, "write the hub's address, such as https://pubsubhubbub.appspot.com/",
+                          at=(index,) if isinstance(value, list) else ()) from None
+    return tuple(dict.fromkeys(hubs))
+
+
+WEBSUB_FIELDS = (
+    Field("hubs", _hubs, default=()),  # WebSub hubs every feed names, and `briefgen ping` tells of changes
+)
+
+
+def _news_sitemap(value: Any) -> dict | bool:
+    """``news_sitemap: {name: …}`` (or ``true``, named after the site): a Google News sitemap is made."""
+    if isinstance(value, bool):
+        return value
+    if not isinstance(value, dict) or set(value) - {"name"}:
+        raise Invalid(f"expected `{{name: …}}`, got {kind_of(value)}",
+                      'write `news_sitemap: {name: "The publication\'s name in Google News"}`')
+    return {"name": " ".join(non_empty_text(value.get("name", "")).split())} if "name" in value else True
+
+
+def _policy(value: Any) -> str:
+    """An absolute URL, or a path in this site (a page in static/, say)."""
+    where = text(value).strip()
+    if where.startswith("/") and not where.startswith("//"):
+        return where
+    try:
+        return absolute_url(where)
+    except Invalid:
+        raise Invalid(f"{where!r} is neither an absolute URL nor a path in this site",
+                      "write e.g. https://example.org/corrections-policy/ or /about/corrections/") from None
+
 CONFIG_FIELDS = (
     Field("title", non_empty_text, required=True, hint="add `title: My briefings`"),
     Field("description", text, default=""),
@@ -201,6 +243,9 @@ CONFIG_FIELDS = (
     Field("authors", _authors, default={}),
     Field("sanitize", boolean, default=False),
     Field("search", boolean, default=True),
+    Field("corrections_policy", _policy, default=""),
+    Field("websub", nested=WEBSUB_FIELDS),
+    Field("news_sitemap", _news_sitemap, default=False),
 )
 
 
@@ -224,6 +269,11 @@ class ImageOptions:
     widths: tuple[int, ...] = (480, 800, 1200, 1600)  # of each image's responsive versions
     formats: tuple[str, ...] = IMAGE_FORMATS  # modern formats offered before the JPEG (or PNG)
     quality: int = 80
+
+
+@dataclass(frozen=True)
+class WebSubOptions:
+    hubs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -252,6 +302,14 @@ class SiteConfig:
     authors: dict[str, AuthorInfo] = field(default_factory=dict, hash=False)  # slug → who they are
     sanitize: bool = False  # strip dangerous raw HTML from bodies (for content from people you do not trust)
     search: bool = True  # the search page, its index and the header's search box
+    corrections_policy: str = ""  # an absolute URL or a path in the site
+    websub: WebSubOptions = WebSubOptions()
+    news_name: str = ""  # the publication's name in a Google News sitemap; "" makes none
+
+    @property
+    def corrections_policy_url(self) -> str:
+        policy = self.corrections_policy
+        return self.base_url + policy.lstrip("/") if policy.startswith("/") else policy
 
     @property
     def base_path(self) -> str:
@@ -335,7 +393,16 @@ def load_config(config_path: Path, base_url: str | None = None) -> SiteConfig:
         authors=values["authors"],
         sanitize=values["sanitize"],
         search=values["search"],
+        corrections_policy=values["corrections_policy"],
+        websub=WebSubOptions(**values["websub"]),
+        news_name=_news_name(values["news_sitemap"], values["title"]),
     )
+
+
+def _news_name(news_sitemap: dict | bool, title: str) -> str:
+    if news_sitemap is True:
+        return title
+    return news_sitemap["name"] if news_sitemap else ""
 
 
 def with_output(config: SiteConfig, output: Path) -> SiteConfig:

@@ -100,6 +100,12 @@ def _generator(spec: FeedSpec, items: tuple[Briefing, ...], context: FeedContext
     feed.title(spec.title)
     feed.subtitle(config.description or spec.title)
     feed.link(href=urls.absolute(spec.route + name), rel="self")
+    if name == "atom.xml":
+        for hub in config.websub.hubs:
+            feed.link(href=hub, rel="hub")
+    elif config.websub.hubs:  # feedgen writes only the self link into RSS
+        feed.register_extension("websub", _RssHubLinks, atom=False, rss=True)
+        feed.websub.hubs = config.websub.hubs
     feed.link(href=home, rel="alternate")  # feedgen takes the RSS <link> from the last link
     feed.language(config.language)
     feed.generator("briefgen", __version__, "https://pypi.org/project/briefgen/")
@@ -118,6 +124,27 @@ def _generator(spec: FeedSpec, items: tuple[Briefing, ...], context: FeedContext
     for briefing in items:
         _add_entry(feed, briefing, context, spec.full, rss=name == "feed.xml")
     return feed
+
+
+class _RssHubLinks:
+    """A feedgen extension: the WebSub hubs as ``<atom:link rel="hub">`` in an RSS channel, after its self link."""
+
+    hubs: tuple[str, ...] = ()
+
+    def extend_ns(self) -> dict:
+        return {}  # feedgen's RSS already declares the Atom namespace, for the self link
+
+    def extend_atom(self, feed):
+        return feed
+
+    def extend_rss(self, feed):
+        channel = feed[0]
+        links = channel.findall("{http://www.w3.org/2005/Atom}link")
+        position = list(channel).index(links[-1]) + 1 if links else len(channel)
+        for offset, hub in enumerate(self.hubs):
+            link = channel.makeelement("{http://www.w3.org/2005/Atom}link", {"href": hub, "rel": "hub"})
+            channel.insert(position + offset, link)
+        return feed
 
 
 def _add_entry(feed: FeedGenerator, briefing: Briefing, context: FeedContext, full: bool, rss: bool) -> None:
@@ -163,6 +190,8 @@ def _json_feed(spec: FeedSpec, items: tuple[Briefing, ...], context: FeedContext
         "language": config.language,
         "authors": [{"name": config.author or config.title}],
     }
+    if config.websub.hubs:
+        feed["hubs"] = [{"type": "WebSub", "url": hub} for hub in config.websub.hubs]
     if config.feeds.icon:
         feed["favicon"] = _absolute_asset(config.feeds.icon, urls)
     if config.feeds.logo:
