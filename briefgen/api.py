@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from briefgen.config import SiteConfig
 from briefgen.feeds import absolutize
-from briefgen.model import SECTION_KINDS, Briefing, BriefingContext, Change, Quote, Site, Story, Taxonomy, Term
+from briefgen.model import SECTION_KINDS, Amendment, Briefing, BriefingContext, Change, Quote, Site, Story, Taxonomy, Term
 from briefgen.slugs import make_slug
 from briefgen.stories import merged_timeline
 from briefgen.urls import Urls, briefing_route, story_route, term_route
@@ -51,7 +51,8 @@ def summary_record(briefing: Briefing, config: SiteConfig, urls: Urls,
         "slug": briefing.slug,
         "title": briefing.title,
         "date": briefing.date.isoformat(),
-        "updated": briefing.updated.isoformat() if briefing.updated else None,
+        "updated": modified_date(briefing),
+        "corrected": briefing.corrections[-1].date.isoformat() if briefing.corrections else None,
         "summary": briefing.summary,
         "url": urls.absolute(briefing_route(briefing.slug)),
         "tags": list(briefing.tags),
@@ -70,9 +71,17 @@ def summary_record(briefing: Briefing, config: SiteConfig, urls: Urls,
 def summary_key(briefing: Briefing, change: Change | None = None) -> str:
     """Everything :func:`summary_record` reads from a briefing (the config and URLs are in the build key): the
     index changes only when one of these does, not on every edit of a body."""
-    return repr((briefing.slug, briefing.title, briefing.date, briefing.updated, briefing.summary, briefing.tags,
+    return repr((briefing.slug, briefing.title, briefing.date, modified_date(briefing), briefing.corrections[-1:],
+                 briefing.summary, briefing.tags,
                  briefing.regions, briefing.actors, briefing.authors, briefing.story, briefing.lang, briefing.status,
                  briefing.escalation_level, change))
+
+
+def modified_date(briefing: Briefing) -> str | None:
+    """When it was last changed (``updated:``, a correction or an update), or None if never."""
+    if briefing.updated is None and not briefing.corrections and not briefing.updates:
+        return None
+    return briefing.last_modified.isoformat()
 
 
 def stories_index(site: Site, config: SiteConfig, urls: Urls) -> dict[str, Any]:
@@ -146,6 +155,8 @@ def briefing_record(briefing: Briefing, config: SiteConfig, urls: Urls, context:
         "quotes": [{"speaker": q.speaker, "role": q.role, "text": q.text, "section": q.section}
                    for q in briefing.quotes],
         "timeline": [{"date": e.date.isoformat(), "text": e.text} for e in briefing.timeline],
+        "corrections": [{**_amendment_record(c), "serious": c.serious} for c in briefing.corrections],
+        "updates": [_amendment_record(u) for u in briefing.updates],
         "sources": [{"name": s.name, "url": s.url or None} for s in briefing.sources],
         "word_count": briefing.word_count,
         "reading_time_minutes": briefing.reading_minutes,
@@ -156,6 +167,10 @@ def briefing_record(briefing: Briefing, config: SiteConfig, urls: Urls, context:
         "related": [_reference(b, urls) for b in context.related],
     })
     return record
+
+
+def _amendment_record(amendment: Amendment) -> dict[str, Any]:
+    return {"date": amendment.date.isoformat(), "text": amendment.text, "html": amendment.html}
 
 
 def _image_record(image: ImageView) -> dict[str, Any]:

@@ -28,7 +28,7 @@ from briefgen.errors import BuildFailed
 from briefgen.faults import doing, os_problem
 
 CACHE_DIR = ".briefgen-cache"
-SCHEMA = 9
+SCHEMA = 10
 NEARLY_FULL_BYTES = 1 << 20
 RACY_NS = 2_000_000_000  # a file modified this close to when it was read may change again unnoticed by its stat
 NO_CACHE = "or build without it: --no-cache"

@@ -10,6 +10,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -19,6 +20,9 @@ from briefgen.config import CONFIG_NAME, SiteConfig, load_config, with_output
 from briefgen.errors import BriefgenError, BuildFailed, Problem
 from briefgen.faults import os_problem
 from briefgen.importers import KINDS
+
+if TYPE_CHECKING:
+    from briefgen.ping import PingResult
 
 PROGRESS_AFTER_SECONDS = 1.0
 
@@ -390,6 +394,82 @@ def check_command(config_path, external, timeout, concurrency, drafts, strict, q
         if external:
             details += f", {report.external} external links"
         click.secho(f"All good: {details} checked.", fg="green")
+
+
+# ---- ping ---------------------------------------------------------------------------------------------------
+
+
+@main.command("ping")
+@config_option
+@click.option("--timeout", default=10.0, show_default=True, metavar="SECONDS",
+              type=click.FloatRange(min=0, min_open=True), help="Seconds to wait for each hub's answer.")
+@click.option("--retries", default=3, show_default=True, metavar="N", type=click.IntRange(0, 10),
+              help="How often to ask again after no answer, a timeout, 429 or 5xx (waiting 1, 2, 4… seconds).")
+@click.option("--dry-run", is_flag=True, help="List what would be sent; send nothing.")
+@verbosity_options
+@user_errors
+def ping_command(config_path, timeout, retries, dry_run, quiet, verbose) -> None:
+    """Tell the WebSub hubs (config websub.hubs) which feeds the last build changed.
+
+    Only feeds a hub has not accepted yet are sent, so running it again retries what failed.
+
+    Example: briefgen build && briefgen ping
+    """
+    from briefgen.ping import PingOptions, plan_pings, send_pings
+    from briefgen.websub import record_path
+
+    try:
+        config = load(config_path)
+        plan = plan_pings(config)
+        for note in plan.notes:
+            click.secho("note: ", fg="yellow", bold=True, nl=False, err=True)
+            click.echo(note, err=True)
+        if plan.idle:
+            if not quiet:
+                click.echo(f"Nothing to ping: {plan.idle}.")
+            return
+        if dry_run:
+            print_ping_plan(plan.pending)
+            return
+        results = send_pings(record_path(config), plan, PingOptions(timeout=timeout, retries=retries),
+                             on_result=lambda result: print_ping_result(result, quiet, verbose))
+    except BuildFailed as failure:
+        fail(failure.problems, "Ping")
+    failed = sum(len(result.failures) + len(result.unsent) for result in results)
+    if failed:
+        click.secho(f"{_count(failed, 'notification')} not delivered: run `briefgen ping` again to send "
+                    f"{'them' if failed != 1 else 'it'} (what was delivered is not sent again).", fg="red", err=True)
+        sys.exit(1)
+
+
+def print_ping_plan(pending: dict[str, list[str]]) -> None:
+    for hub, feeds in pending.items():
+        click.echo(f"{hub} → would notify {_count(len(feeds), 'feed')}")
+        for feed in feeds:
+            click.echo(f"  {feed}")
+    click.echo("Dry run: nothing was sent.")
+
+
+def print_ping_result(result: PingResult, quiet: bool, verbose: bool) -> None:
+    failed = len(result.failures) + len(result.unsent)
+    if not quiet or failed:
+        click.secho(f"{result.hub} → {_count(len(result.notified), 'feed')} notified"
+                    + (f", {failed} failed" if failed else ""), fg="red" if failed else "green")
+    if verbose:
+        for feed in result.notified:
+            click.echo(f"  notified {feed}")
+    for failure in result.failures:
+        click.echo(f"  {failure.feed}: {failure.reason}", err=True)
+    if result.unsent and verbose:
+        for feed in result.unsent:
+            click.echo(f"  {feed}: not sent, as the hub could not be reached", err=True)
+    elif result.unsent:
+        click.echo(f"  {_count(len(result.unsent), 'more feed')} not sent, as the hub could not be reached "
+                   "(--verbose lists them)", err=True)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' if number != 1 else ''}"
 
 
 # ---- list ---------------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from typing import Callable, Iterator, Mapping
 
 from briefgen.config import StoryInfo
 from briefgen.errors import Problem, Problems
-from briefgen.model import ArchiveMonth, Briefing, Site, Taxonomy, Term
+from briefgen.model import ArchiveMonth, Briefing, CorrectionItem, Site, Taxonomy, Term
 from briefgen.slugs import make_slug
 from briefgen.stories import build_stories, contexts, related_briefings
 
@@ -56,8 +56,17 @@ def collect(briefings: list[Briefing], selection: Selection, timezone: tzinfo, p
         archive=_archive(published, timezone),
         syndicated=frozenset(b.slug for b in published if is_published(b, for_feeds)),
         stories=grouped,
+        corrections=_corrections(published),
         contexts=contexts(published, grouped, related(published)),
     )
+
+
+def _corrections(briefings: tuple[Briefing, ...]) -> tuple[CorrectionItem, ...]:
+    """Every correction of the published briefings, newest first."""
+    items = [CorrectionItem(briefing, correction, number)
+             for briefing in briefings for number, correction in enumerate(briefing.corrections, 1)]
+    return tuple(sorted(items, key=lambda item: (-item.correction.date.timestamp(), item.briefing.slug,
+                                                 -item.number)))
 
 
 def _report_slug_collisions(briefings: tuple[Briefing, ...], problems: Problems) -> None:

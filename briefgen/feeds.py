@@ -21,7 +21,7 @@ from urllib.parse import urljoin
 
 from briefgen import __version__
 from briefgen.config import SiteConfig
-from briefgen.model import Briefing, Byline
+from briefgen.model import Briefing, Byline, CorrectionItem
 from briefgen.urls import Urls, briefing_route, term_route
 
 if TYPE_CHECKING:
@@ -43,6 +43,9 @@ class FeedSpec:
     briefings: tuple[Briefing, ...]  # newest first
     full: bool = True  # whole briefings, or summaries only
     limit: int = 20  # the newest this many
+    # a feed of these corrections instead of briefings; ``briefings`` then holds the site's newest briefing, whose
+    # date the feed gives as its own while no correction has been made
+    corrections: tuple[CorrectionItem, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,8 @@ class FeedContext:
 
 def render_feed(spec: FeedSpec, context: FeedContext, name: str) -> bytes:
     """One feed file (``feed.xml``, ``atom.xml`` or ``feed.json``) of ``spec.briefings``, already limited."""
+    if spec.corrections is not None:
+        return _corrections_feed(spec, spec.corrections, context, name)
     items = spec.briefings
     if name == "feed.xml":
         return _generator(spec, items, context, name).rss_str(pretty=True)
@@ -91,6 +96,18 @@ def _absolute_asset(value: str, urls: Urls) -> str:
 
 
 def _generator(spec: FeedSpec, items: tuple[Briefing, ...], context: FeedContext, name: str) -> FeedGenerator:
+    feed = _feed_head(spec, context, name, feed_updated(items))
+    if name == "feed.xml" and any(briefing.authors for briefing in items):
+        feed.load_extension("dc", atom=False, rss=True)  # RSS names authors in dc:creator (<author> wants an email)
+    if any(briefing.image for briefing in items):
+        feed.load_extension("media")  # the lead image as media:content, which readers show as the entry's picture
+    for briefing in items:
+        _add_entry(feed, briefing, context, spec.full, rss=name == "feed.xml")
+    return feed
+
+
+def _feed_head(spec: FeedSpec, context: FeedContext, name: str, updated: dt.datetime) -> FeedGenerator:
+    """A feed with its title, links (self, hubs, home), language, generator, author and dates, but no entries."""
     from feedgen.feed import FeedGenerator  # imported when a feed is rendered: most rebuilds render none
 
     config, urls = context.config, context.urls
@@ -114,15 +131,8 @@ def _generator(spec: FeedSpec, items: tuple[Briefing, ...], context: FeedContext
         feed.icon(_absolute_asset(config.feeds.icon, urls))
     if config.feeds.logo:
         feed.logo(_absolute_asset(config.feeds.logo, urls))
-    if name == "feed.xml" and any(briefing.authors for briefing in items):
-        feed.load_extension("dc", atom=False, rss=True)  # RSS names authors in dc:creator (<author> wants an email)
-    if any(briefing.image for briefing in items):
-        feed.load_extension("media")  # the lead image as media:content, which readers show as the entry's picture
-    updated = _local(feed_updated(items), config)
-    feed.updated(updated)
-    feed.lastBuildDate(updated)
-    for briefing in items:
-        _add_entry(feed, briefing, context, spec.full, rss=name == "feed.xml")
+    feed.updated(_local(updated, config))
+    feed.lastBuildDate(_local(updated, config))
     return feed
 
 
@@ -180,6 +190,16 @@ def _add_entry(feed: FeedGenerator, briefing: Briefing, context: FeedContext, fu
 
 
 def _json_feed(spec: FeedSpec, items: tuple[Briefing, ...], context: FeedContext) -> bytes:
+    feed = _json_head(spec, context)
+    feed["items"] = [_json_item(briefing, context, spec.full) for briefing in items]
+    return _json_bytes(feed)
+
+
+def _json_bytes(feed: dict) -> bytes:
+    return (json.dumps(feed, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def _json_head(spec: FeedSpec, context: FeedContext) -> dict:
     config, urls = context.config, context.urls
     feed: dict = {
         "version": "https://jsonfeed.org/version/1.1",
@@ -196,8 +216,7 @@ def _json_feed(spec: FeedSpec, items: tuple[Briefing, ...], context: FeedContext
         feed["favicon"] = _absolute_asset(config.feeds.icon, urls)
     if config.feeds.logo:
         feed["icon"] = _absolute_asset(config.feeds.logo, urls)
-    feed["items"] = [_json_item(briefing, context, spec.full) for briefing in items]
-    return (json.dumps(feed, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    return feed
 
 
 def _json_item(briefing: Briefing, context: FeedContext, full: bool) -> dict:
@@ -223,6 +242,58 @@ def _json_item(briefing: Briefing, context: FeedContext, full: bool) -> dict:
     if change or briefing.escalation_level is not None:
         item["_briefgen"] = {"escalation_level": briefing.escalation_level, "change": change}
     return item
+
+
+def _corrections_feed(spec: FeedSpec, items: tuple[CorrectionItem, ...], context: FeedContext, name: str) -> bytes:
+    """The site's corrections, newest first: each entry names the briefing, says what was corrected and links to
+    the correction on its page."""
+    if name == "feed.json":
+        feed = _json_head(spec, context)
+        feed["items"] = [_json_correction(item, context) for item in items]
+        return _json_bytes(feed)
+    updated = items[0].correction.date if items else feed_updated(spec.briefings)
+    feed = _feed_head(spec, context, name, updated)
+    for item in items:
+        _add_correction(feed, item, context)
+    return feed.rss_str(pretty=True) if name == "feed.xml" else feed.atom_str(pretty=True)
+
+
+def correction_id(item: CorrectionItem, urls: Urls) -> str:
+    """Stable as long as the briefing keeps its id and the correction its place among the briefing's."""
+    return f"{entry_id(item.briefing, urls)}#correction-{item.number}"
+
+
+def _correction_parts(item: CorrectionItem, context: FeedContext) -> tuple[str, str, str]:
+    """The title, link and HTML content of a correction's entry."""
+    briefing, correction = item.briefing, item.correction
+    link = context.urls.absolute(briefing_route(briefing.slug)) + "#corrections"
+    html = absolutize(f"<p><strong>Correction</strong> to <a href=\"{escape_html(link)}\">"
+                      f"{escape_html(briefing.title, quote=False)}</a>: {correction.html}</p>", link)
+    return f"Correction: {briefing.title}", link, html
+
+
+def _add_correction(feed: FeedGenerator, item: CorrectionItem, context: FeedContext) -> None:
+    title, link, html = _correction_parts(item, context)
+    identifier = correction_id(item, context.urls)
+    entry = feed.add_entry(order="append")
+    entry.id(identifier)
+    entry.guid(identifier, permalink=False)
+    entry.title(title)
+    entry.link(href=link, rel="alternate")
+    moment = _local(item.correction.date, context.config)
+    entry.published(moment)
+    entry.updated(moment)
+    entry.summary(escape_html(item.correction.text, quote=False), type="html")
+    entry.content(html, type="html")
+    entry.category(term="correction")
+
+
+def _json_correction(item: CorrectionItem, context: FeedContext) -> dict:
+    title, link, html = _correction_parts(item, context)
+    moment = _local(item.correction.date, context.config).isoformat()
+    return {"id": correction_id(item, context.urls), "url": link, "title": title, "summary": item.correction.text,
+            "date_published": moment, "date_modified": moment, "content_html": html, "tags": ["correction"],
+            "language": item.briefing.lang or context.config.language}
 
 
 def _author_page(author: Byline, urls: Urls) -> str:

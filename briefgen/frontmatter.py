@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from briefgen.errors import Problem, Problems
 from briefgen.model import SECTION_KINDS, SPEAKER_KINDS, ImageRef, Quote, Source, TimelineEvent
@@ -115,6 +115,45 @@ def _timeline(value: Any) -> tuple[TimelineEvent, ...]:
         day = when.date() if isinstance(when, dt.datetime) else when
         events.append(TimelineEvent(date=day, text=str(item["text"]).strip()))
     return tuple(events)
+
+
+@dataclass(frozen=True)
+class AmendmentNote:
+    """One entry of ``corrections:`` or ``updates:`` as written: its date and its Markdown text."""
+
+    date: dt.date | dt.datetime
+    text: str
+    serious: bool = False
+
+
+def _amendments(kind: str, keys: tuple[str, ...]) -> Callable[[Any], tuple[AmendmentNote, ...]]:
+    example = f"`- date: 2025-12-01T09:00` and `text: …` ({', '.join(keys)})"
+
+    def check(value: Any) -> tuple[AmendmentNote, ...]:
+        notes = []
+        for index, item in enumerate(_list_of_mappings(value, kind, example)):
+            for key in item:
+                if key not in keys:
+                    raise Invalid("unknown key", "allowed keys: " + ", ".join(keys), at=(index, key))
+            if item.get("date") is None:
+                raise Invalid("`date` is required", f"add the date and time of the {kind[:-1]}: "
+                              "`date: 2025-12-01T09:00`", at=(index,))
+            note = item.get("text")
+            if not isinstance(note, str) or not note.strip():
+                raise Invalid("`text` is required" if note is None else f"expected text, got {kind_of(note)}",
+                              f"say what the {kind[:-1]} is: `text: …`",
+                              at=(index, "text") if "text" in item else (index,))
+            serious = item.get("serious", False)
+            if not isinstance(serious, bool):
+                raise Invalid(f"expected true or false, got {kind_of(serious)}", "write `serious: true`",
+                              at=(index, "serious"))
+            try:
+                when = _instant(item["date"])
+            except Invalid as invalid:
+                raise Invalid(invalid.message, invalid.hint, at=(index, "date")) from None
+            notes.append(AmendmentNote(when, note.strip(), serious))
+        return tuple(notes)
+    return check
 
 
 def _section_overrides(value: Any) -> dict[str, tuple[str, ...]]:
@@ -252,6 +291,8 @@ FRONT_MATTER_FIELDS = (
     Field("authors", text_list, default=()),
     Field("image", _image),
     Field("image_alt", text),
+    Field("corrections", _amendments("corrections", ("date", "text", "serious")), default=()),
+    Field("updates", _amendments("updates", ("date", "text")), default=()),
     Field("extra", mapping, default={}),
 )
 

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from markdown_it.token import Token
 
 # Ids the page templates use themselves; headings never take them by accident.
-RESERVED_IDS = frozenset(SECTION_KINDS) | {"top", "main", "sources", "timeline", "quotes", "contents"}
+RESERVED_IDS = frozenset(SECTION_KINDS) | {"top", "main", "sources", "timeline", "quotes", "contents", "updates",
+                                           "corrections"}
 
 
 def _never(_: str) -> bool:
@@ -103,6 +104,17 @@ class MarkdownRenderer:
         sections = tuple(self._section(heading, chunk, first_line, env) for heading, chunk in chunks[1:])
         return ParsedBody(lead=lead, sections=sections, toc=toc, blocks=tuple(blocks), word_count=words,
                           images=images)
+
+    def note(self, source: str) -> Block:
+        """A short piece of Markdown written in the front matter (a correction, say): its HTML, a single
+        paragraph without its ``<p>``, and its plain text."""
+        tokens = [t for t in self._md.parse(source, {}) if not _is_comment(t)]
+        block = self._block(tokens, 1, {})
+        html = block.html.strip()
+        if (len(tokens) == 3 and tokens[0].type == "paragraph_open" and html.startswith("<p>")
+                and html.endswith("</p>")):
+            html = html[3:-4]
+        return Block(html=html, text=" ".join(block.text.split()), line=0)
 
     def inline_text(self, source: str) -> str:
         """The plain text of inline Markdown (a timeline entry, say)."""

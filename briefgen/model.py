@@ -98,6 +98,18 @@ class ImageRef(_Record):
 
 
 @dataclass(frozen=True, slots=True)
+class Amendment(_Record):
+    """A correction or an update of a published briefing (front matter ``corrections:`` and ``updates:``)."""
+
+    date: dt.datetime  # timezone-aware
+    html: str  # the note, from Markdown; a single paragraph without its <p>
+    text: str  # the note as plain text
+    timed: bool = False  # written with a time of day
+    serious: bool = False  # a correction of an error that changed the story's meaning: shown first
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Byline(_Record):
     """One author of a briefing: a configured author's slug and name, or a free name and its slug."""
 
@@ -140,11 +152,23 @@ class Briefing(_Record):
     authors: tuple[Byline, ...] = ()  # in byline order
     image: ImageRef | None = None  # the lead image
     images: tuple[ImageRef, ...] = ()  # images in the text, numbered as their placeholders in the HTML
+    corrections: tuple[Amendment, ...] = ()  # oldest first
+    updates: tuple[Amendment, ...] = ()  # oldest first
     _timestamp: float | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def last_modified(self) -> dt.datetime:
-        return self.updated or self.date
+        """The latest of its date, ``updated``, its corrections and its updates."""
+        return self.modified[0]
+
+    @property
+    def modified(self) -> tuple[dt.datetime, bool]:
+        """:attr:`last_modified`, and whether it was written with a time of day."""
+        moments = [(self.date, self.timed), *((a.date, a.timed) for a in self.corrections + self.updates)]
+        if self.updated is not None:
+            moments.append((self.updated, self.updated_timed))
+        latest = max(moment for moment, _ in moments)
+        return latest, any(timed for moment, timed in moments if moment == latest)
 
     @property
     def timestamp(self) -> float:
@@ -247,6 +271,15 @@ EMPTY_CONTEXT = BriefingContext()
 
 
 @dataclass(frozen=True)
+class CorrectionItem:
+    """One correction on the site's corrections page and feed: the briefing it corrects, and which it is."""
+
+    briefing: Briefing
+    correction: Amendment
+    number: int  # among the briefing's corrections, oldest first, from 1: part of its feed entry's id
+
+
+@dataclass(frozen=True)
 class Site:
     """Everything the renderer needs: the published briefings (newest first) and what is derived from them."""
 
@@ -255,6 +288,7 @@ class Site:
     archive: tuple[ArchiveMonth, ...]
     syndicated: frozenset[str] = frozenset()  # slugs that may appear in feeds: never drafts or future ones
     stories: tuple[Story, ...] = ()
+    corrections: tuple[CorrectionItem, ...] = ()  # newest first
     contexts: dict[str, BriefingContext] = field(default_factory=dict, compare=False, hash=False)  # by slug
 
     def context(self, slug: str) -> BriefingContext:

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from briefgen.errors import Problem, Problems
 from briefgen.frontmatter import FrontMatter, read_front_matter
 from briefgen.markdown import BodyRules, MarkdownRenderer, ParsedBody
-from briefgen.model import SECTION_KINDS, Briefing, Byline, ImageRef, Quote, TimelineEvent
+from briefgen.model import SECTION_KINDS, Amendment, Briefing, Byline, ImageRef, Quote, TimelineEvent
 from briefgen.quotes import apply_corrections, find_quotes, is_attribution
 from briefgen.sections import SectionClassifier, normalise
 from briefgen.slugs import make_slug, slug_from_filename
@@ -98,6 +98,8 @@ def parse_briefing(raw: bytes, shown_path: str, stem: str, context: ParseContext
         authors=_bylines(front, shown_path, context, problems),
         image=_lead_image(front, shown_path, problems),
         images=body.images,
+        corrections=_amendments(front, "corrections", context, shown_path, problems),
+        updates=_amendments(front, "updates", context, shown_path, problems),
     )
 
 
@@ -165,6 +167,28 @@ def _lead_image(front: FrontMatter, shown_path: str, problems: Problems) -> Imag
                                "describe what it shows for readers who cannot see it: `alt: …` (or "
                                "`image_alt: …`); if it shows nothing they need, add `decorative: true`"))
     return image
+
+
+def _amendments(front: FrontMatter, key: str, context: ParseContext, shown_path: str,
+                problems: Problems) -> tuple[Amendment, ...]:
+    """The ``corrections:`` or ``updates:`` of the front matter, oldest first, their text rendered; one dated
+    before the briefing itself is an error (a date without a time counts as that whole day)."""
+    published = _aware(front.meta["date"], context.timezone)
+    amendments = []
+    for index, note in enumerate(front.meta[key]):
+        when = _aware(note.date, context.timezone)
+        timed = isinstance(note.date, dt.datetime)
+        line, column = front.located.position((key, index))
+        if (when < published) if timed else (when.date() < published.date()):
+            line, column = front.located.position((key, index, "date"))
+            problems.error(Problem(shown_path, line, column, f"{key}[{index}].date",
+                                   f"dated before the briefing itself ({published.date().isoformat()})",
+                                   "give the date and time it was made, after the briefing's `date:`"))
+            continue
+        rendered = context.renderer.note(note.text)
+        amendments.append(Amendment(date=when, html=rendered.html, text=rendered.text, timed=timed,
+                                    serious=note.serious, line=line))
+    return tuple(sorted(amendments, key=lambda amendment: amendment.date))
 
 
 def _bylines(front: FrontMatter, shown_path: str, context: ParseContext, problems: Problems) -> tuple[Byline, ...]:

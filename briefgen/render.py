@@ -41,9 +41,9 @@ from briefgen.feeds import FEED_FILES, FeedContext, FeedSpec, absolutize, render
 from briefgen.images import SiteImages
 from briefgen.images.encode import encoder_version
 from briefgen.images.markup import feed_figure, lead_view, placer
-from briefgen.model import Briefing, BriefingContext, Site, Taxonomy
+from briefgen.model import Briefing, BriefingContext, CorrectionItem, Site, Taxonomy
 from briefgen.theme import Theme
-from briefgen.urls import Urls, briefing_route, home_route, output_file, page_route, story_route, term_route
+from briefgen.urls import CORRECTIONS_ROUTE, Urls, briefing_route, home_route, output_file, page_route, story_route, term_route
 from briefgen.views import (
     TAXONOMY_LABELS,
     BriefingView,
@@ -56,6 +56,7 @@ from briefgen.views import (
     briefing_view,
     change_view,
     context_view,
+    correction_refs,
     quote_refs,
     story_view,
     term_view,
@@ -139,7 +140,18 @@ class PageRenderer:
                     Link("Tags", urls.path("tags/")), Link("Archive", urls.path("archive/"))),
             "feeds": self.feed_links("", config.title),
             "search": urls.path("search/") if config.search else None,  # the search page, for the header's box
+            "corrections": urls.path(CORRECTIONS_ROUTE),
+            "corrections_policy": config.corrections_policy_url,
+            "publisher": self._publisher(),
         }
+
+    def _publisher(self) -> dict:
+        """JSON-LD ``publisher``: the site, with its corrections policy when it has one."""
+        config = self.config
+        publisher = {"@type": "Organization", "name": config.author or config.title, "url": config.base_url}
+        if config.corrections_policy:
+            publisher["publishingPrinciples"] = publisher["correctionsPolicy"] = config.corrections_policy_url
+        return publisher
 
     def page(self, template: str, route: str, *, title: str, description: str = "", canonical: bool = True,
              feeds: tuple[FeedLink, ...] = (), **values) -> bytes:
@@ -279,6 +291,7 @@ def plan_site(site: Site, renderer: PageRenderer, theme: Theme, inputs: PlanInpu
                        lambda: renderer.page("404.html", "404.html", title="Page not found", canonical=False))
     yield from plan.feeds(FeedSpec(config.title, "", site.briefings, full=config.feeds.content == "full",
                                    limit=config.feeds.limit))
+    yield from plan.corrections()
     yield plan.planned("api/briefings.json", "data",
                        ("api", *(summary_key(b, site.context(b.slug).change) for b in site.briefings)),
                        lambda: render_api_index(site, config, renderer.urls))
@@ -402,6 +415,28 @@ class _Plan:
                                ("feed", spec.title, "full" if spec.full else "summary", *self.member_digests(items),
                                 *changes),
                                partial(render_feed, dataclasses.replace(spec, briefings=items), context, name))
+
+    def corrections(self) -> Iterator[Planned]:
+        """``/corrections/``: every correction on the site, newest first, and its feeds."""
+        items, route = self.site.corrections, CORRECTIONS_ROUTE
+        title = f"{self.config.title}: corrections"
+        feeds = self.renderer.feed_links(route, title)
+        def members(shown: tuple[CorrectionItem, ...]) -> list[str]:
+            return [f"{i.briefing.slug}\0{i.number}\0{self.inputs.digests[i.briefing.slug]}" for i in shown]
+
+        def page() -> bytes:
+            return self.renderer.page("corrections.html", route, title="Corrections", feeds=feeds,
+                                      description=f"Every correction published by {self.config.title}",
+                                      corrections=correction_refs(items, self.urls, self.config.tz))
+        yield self.planned(output_file(route), "page", ("corrections", *members(items)), page)
+        syndicated = tuple(i for i in items if i.briefing.slug in self.site.syndicated)[:self.config.feeds.limit]
+        newest = tuple(b for b in self.site.briefings if b.slug in self.site.syndicated)[:1]
+        spec = FeedSpec(title, route, newest, corrections=syndicated)
+        context = FeedContext(config=self.config, urls=self.urls, entry_html=self.entry_html)
+        for name, _, _ in FEED_FILES:
+            yield self.planned(route + name, "feed", ("corrections-feed", *members(syndicated),
+                                                      *self.member_digests(newest)),
+                               partial(render_feed, spec, context, name))
 
     def term_feed(self, title: str, route: str, briefings: tuple[Briefing, ...]) -> FeedSpec:
         """The feed of a tag, region, actor or story."""

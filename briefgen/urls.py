@@ -84,3 +84,6 @@ def home_route(page: int) -> str:
 def page_route(route: str, page: int) -> str:
     """Page ``page`` of a paginated list at ``route``: the route itself, then ``route/page/N/``."""
     return route if page == 1 else f"{route}page/{page}/"
+
+
+CORRECTIONS_ROUTE = "corrections/"  # every correction on the site, newest first, with its feeds

@@ -13,7 +13,7 @@ from typing import Callable
 from markupsafe import Markup
 
 from briefgen.config import AuthorInfo
-from briefgen.model import Briefing, BriefingContext, Change, Story, Term
+from briefgen.model import Amendment, Briefing, BriefingContext, Change, CorrectionItem, Story, Term
 from briefgen.slugs import make_slug
 from briefgen.stories import merged_timeline
 from briefgen.urls import Urls, briefing_route, story_route, term_route
@@ -117,6 +117,27 @@ class ImageView:
 
 
 @dataclass(frozen=True)
+class AmendmentView:
+    """A correction or an update, as a briefing's page and its feed entries show it."""
+
+    date: When
+    html: Markup
+    text: str
+    serious: bool = False
+
+    @property
+    def json_ld(self) -> dict:
+        """A correction as schema.org's ``CorrectionComment``."""
+        return {"@type": "CorrectionComment", "text": self.text, "datePublished": self.date.iso}
+
+
+def amendment_views(amendments: tuple[Amendment, ...], timezone: tzinfo) -> tuple[AmendmentView, ...]:
+    """Newest first: a reader wants the latest change first."""
+    return tuple(AmendmentView(date=When.of(a.date, timezone, a.timed), html=Markup(a.html), text=a.text,
+                               serious=a.serious) for a in reversed(amendments))
+
+
+@dataclass(frozen=True)
 class BriefingView:
     source: str  # the content file, for messages
     title: str
@@ -147,6 +168,13 @@ class BriefingView:
     draft: bool
     extra: dict
     image: ImageView | None = None
+    corrections: tuple[AmendmentView, ...] = ()  # newest first
+    updates: tuple[AmendmentView, ...] = ()  # newest first
+
+    @property
+    def corrections_first(self) -> bool:
+        """A serious correction puts every correction at the top of the page, where no reader misses it."""
+        return any(correction.serious for correction in self.corrections)
 
 
 @dataclass(frozen=True)
@@ -300,7 +328,7 @@ def briefing_view(briefing: Briefing, urls: Urls, timezone: tzinfo, image: Image
         url=urls.path(route),
         absolute_url=urls.absolute(route),
         date=When.of(briefing.date, timezone, briefing.timed),
-        updated=When.of(briefing.updated, timezone, briefing.updated_timed) if briefing.updated else None,
+        updated=_modified(briefing, timezone),
         summary=briefing.summary,
         dateline=briefing.dateline,
         lead_html=_with_dateline(Markup(place(urls.rebase_html(briefing.lead_html))), briefing.dateline),
@@ -332,7 +360,17 @@ def briefing_view(briefing: Briefing, urls: Urls, timezone: tzinfo, image: Image
         draft=briefing.draft,
         extra=dict(briefing.extra),
         image=image,
+        corrections=amendment_views(briefing.corrections, timezone),
+        updates=amendment_views(briefing.updates, timezone),
     )
+
+
+def _modified(briefing: Briefing, timezone: tzinfo) -> When | None:
+    """When it was last changed (``updated``, a correction or an update); None if never."""
+    if briefing.updated is None and not briefing.corrections and not briefing.updates:
+        return None
+    moment, timed = briefing.modified
+    return When.of(moment, timezone, timed)
 
 
 def _labels(heading: str, kinds: tuple[str, ...]) -> tuple[str, ...]:
@@ -404,6 +442,25 @@ def quote_refs(actor: str, briefings: tuple[Briefing, ...], urls: Urls, timezone
                      briefing=Link(text=b.title, url=urls.path(briefing_route(b.slug))
                                    + (f"#{q.section}" if q.section not in ("", "lead", "other") else "")))
         for b in briefings for q in b.quotes if make_slug(q.speaker) == wanted)
+
+
+@dataclass(frozen=True)
+class CorrectionRefView:
+    """One correction on the site's corrections page, with the briefing it corrects."""
+
+    date: When
+    html: Markup
+    serious: bool
+    briefing: Link  # to the corrections on the briefing's page
+    published: When  # the briefing's own date
+
+
+def correction_refs(items: tuple[CorrectionItem, ...], urls: Urls, timezone: tzinfo) -> tuple[CorrectionRefView, ...]:
+    return tuple(CorrectionRefView(
+        date=When.of(item.correction.date, timezone, item.correction.timed), html=Markup(item.correction.html),
+        serious=item.correction.serious,
+        briefing=Link(item.briefing.title, urls.path(briefing_route(item.briefing.slug)) + "#corrections"),
+        published=When.of(item.briefing.date, timezone, item.briefing.timed)) for item in items)
 
 
 def _briefing_link(briefing: Briefing, urls: Urls) -> Link:
