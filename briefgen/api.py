@@ -13,7 +13,18 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from briefgen.config import SiteConfig
 from briefgen.feeds import absolutize
-from briefgen.model import SECTION_KINDS, Amendment, Briefing, BriefingContext, Change, Quote, Site, Story, Taxonomy, Term
+from briefgen.model import (
+    SECTION_KINDS,
+    Amendment,
+    Briefing,
+    BriefingContext,
+    Change,
+    Quote,
+    Site,
+    Story,
+    Taxonomy,
+    Term,
+)
 from briefgen.slugs import make_slug
 from briefgen.stories import merged_timeline
 from briefgen.urls import Urls, briefing_route, story_route, term_route

@@ -34,6 +34,7 @@ from briefgen.render import PageRenderer, PlanInputs, Planned, plan_images, plan
 from briefgen.search import DocWords, IndexState, SearchIndex, index_site, plan_search, readable
 from briefgen.selfcheck import LinkChecker
 from briefgen.stories import related_briefings, relations_key
+from briefgen.sitemaps import news_window_moves
 from briefgen.theme import Theme, load_theme
 from briefgen.urls import briefing_route, output_file
 from briefgen.websub import record_build
@@ -376,7 +377,7 @@ def _build(config: SiteConfig, options: BuildOptions, theme: Theme, cache: Build
         with doing("writing the site", session.target):
             pages = _briefing_pages(loaded, versions, loader, session, cache, products)
             renderer = PageRenderer(config, theme, images)
-            inputs = PlanInputs(key=cache.build_key, digests=versions,
+            inputs = PlanInputs(key=cache.build_key, digests=versions, now=build_time(),
                                 entry_html=partial(_entry_html, cache, loaded.digests, products.latest))
             index = _search_index(loaded, loader, cache, products) if config.search else None
             outputs = itertools.chain(plan_site(loaded.site, renderer, theme, inputs), plan_images(images))
@@ -401,7 +402,8 @@ def _build(config: SiteConfig, options: BuildOptions, theme: Theme, cache: Build
         raise
     try:
         _remember(cache, loader, loaded, session, report, options, index,
-                  None if in_place else (previous, known_sizes[0]), marker, token, images)
+                  None if in_place else (previous, known_sizes[0]), marker, token, images,
+                  _next_change(loaded, options, news=bool(config.news_name)))
     except BuildFailed as failure:  # the site is right; the cache forgot its outputs, so nothing stale is trusted
         raise BuildFailed(failure.problems, site_replaced=True) from None
     if not in_place:
@@ -417,7 +419,7 @@ def _build(config: SiteConfig, options: BuildOptions, theme: Theme, cache: Build
 def _remember(cache: BuildCache, loader: _Loader, loaded: LoadedSite, session: OutputSession, report: WriteReport,
               options: BuildOptions, index: SearchIndex | None,
               replaced: tuple[dict[str, str], dict[str, int]] | None, marker: str, token: str,
-              images: SiteImages) -> None:
+              images: SiteImages, until: float) -> None:
     """Record in the cache what this build read and wrote, for the next one."""
     cache.put_sources(loader.fresh, keep=set(loader.entries))
     kept_aside = None if replaced is None else (replaced[0], marker)  # the site just replaced is now the spare
@@ -428,7 +430,7 @@ def _remember(cache: BuildCache, loader: _Loader, loaded: LoadedSite, session: O
         "state": _state(options, [(path, entry.mtime_ns, entry.size) for path, entry in loader.entries.items()]
                         + [(path, *stat) for path, stat in images.stats.items()]),
         "images": sorted([path, images.recorded[path]] for path in images.stats),
-        "until": _next_publication(loaded.briefings, options),
+        "until": until,
         "site_bytes": sum(session.sizes.values()),
     }, sizes=(session.sizes, replaced[1] if replaced else {}))
     if index is not None:
@@ -474,12 +476,14 @@ def _nothing_published(folder: str, files: list[ContentFile], briefings: list[Br
                    hint="build with --drafts or --future to see them, or check their `draft:` and `date:`")
 
 
-def _next_publication(briefings: list[Briefing], options: BuildOptions) -> float:
-    """When the next future-dated briefing comes due (a build then has work to do even if no file changed)."""
-    if options.include_future:
-        return float("inf")
+def _next_change(loaded: LoadedSite, options: BuildOptions, news: bool) -> float:
+    """When the next future-dated briefing comes due, or (with a news sitemap) a briefing leaves the last two
+    days: a build then has work to do even if no file changed."""
     now = build_time()
-    return min((b.date.timestamp() for b in briefings if b.date > now), default=float("inf"))
+    due = float("inf") if options.include_future else \
+        min((b.date.timestamp() for b in loaded.briefings if b.date > now), default=float("inf"))
+    syndicated = [b for b in loaded.site.briefings if b.slug in loaded.site.syndicated]
+    return min(due, news_window_moves(syndicated, now)) if news else due
 
 
 def _versions(digests: dict[str, str], images: SiteImages) -> dict[str, str]:

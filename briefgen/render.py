@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import html
 import json
 import re
 from dataclasses import dataclass
@@ -42,8 +41,18 @@ from briefgen.images import SiteImages
 from briefgen.images.encode import encoder_version
 from briefgen.images.markup import feed_figure, lead_view, placer
 from briefgen.model import Briefing, BriefingContext, CorrectionItem, Site, Taxonomy
+from briefgen.sitemaps import NEWS_SITEMAP, news_briefings, news_sitemap_xml, robots_txt, sitemap_entries, sitemap_xml
 from briefgen.theme import Theme
-from briefgen.urls import CORRECTIONS_ROUTE, Urls, briefing_route, home_route, output_file, page_route, story_route, term_route
+from briefgen.urls import (
+    CORRECTIONS_ROUTE,
+    Urls,
+    briefing_route,
+    home_route,
+    output_file,
+    page_route,
+    story_route,
+    term_route,
+)
 from briefgen.views import (
     TAXONOMY_LABELS,
     BriefingView,
@@ -120,6 +129,11 @@ class PageRenderer:
     def feed_image(self, briefing: Briefing) -> SharedImage | None:
         images = self.images.of(briefing.slug)
         return lead_view(images.lead, self.urls).feed if images is not None and images.lead else None
+
+    def image_url(self, briefing: Briefing) -> str:
+        """The absolute URL of a version of its lead image ("" without one), for sitemaps."""
+        image = self.feed_image(briefing)
+        return image.url if image is not None else ""
 
     def feed_links(self, route: str, title: str) -> tuple[FeedLink, ...]:
         return tuple(FeedLink(title=f"{title} ({label})", url=self.urls.path(route + name), type=kind, label=label)
@@ -277,6 +291,7 @@ class PlanInputs:
     key: str
     digests: dict[str, str]  # slug → digest of its source file
     entry_html: Callable[[Briefing], str]
+    now: dt.datetime  # the build's "now": what the news sitemap's last two days end with
 
 
 def plan_site(site: Site, renderer: PageRenderer, theme: Theme, inputs: PlanInputs) -> Iterator[Planned]:
@@ -299,11 +314,14 @@ def plan_site(site: Site, renderer: PageRenderer, theme: Theme, inputs: PlanInpu
     for path, data in schema_files():
         yield _literal(path, data)
     yield from _static(theme, config.root / "static")
-    sitemap = _sitemap_entries(site, renderer.urls, config)
-    yield plan.planned("sitemap.xml", "meta", ("sitemap", *(f"{loc} {modified}" for loc, modified in sitemap)),
-                       lambda: _sitemap(sitemap))
-    robots = f"User-agent: *\nAllow: /\nSitemap: {renderer.urls.absolute('sitemap.xml')}\n".encode()
-    yield _literal("robots.txt", robots)
+    sitemap = sitemap_entries(site, renderer.urls, config, renderer.image_url)
+    yield plan.planned("sitemap.xml", "meta", ("sitemap", *(entry.key() for entry in sitemap)),
+                       lambda: sitemap_xml(sitemap))
+    if config.news_name:
+        news = news_briefings(site, inputs.now)
+        yield plan.planned(NEWS_SITEMAP, "meta", ("news", *plan.member_digests(news)),
+                           lambda: news_sitemap_xml(news, renderer.urls, config))
+    yield _literal("robots.txt", robots_txt(renderer.urls, config))
     yield _literal(".nojekyll", b"")
     if config.cname:
         yield _literal("CNAME", config.cname.encode() + b"\n")
@@ -565,22 +583,3 @@ def _template_problem(exc: Exception, template: str) -> Problem:
     return Problem(str(name or template), line, None, None, f"template error: {message}",
                    "fix the template (every variable it uses must exist)")
 
-
-def _sitemap_entries(site: Site, urls: Urls, config: SiteConfig) -> list[tuple[str, str]]:
-    """(address, last modification or "") of every page a search engine should know."""
-    entries = [(urls.absolute(""), site.briefings[0].last_modified if site.briefings else None)]
-    entries += [(urls.absolute(briefing_route(b.slug)), b.last_modified) for b in site.briefings]
-    entries += [(urls.absolute(term_route(taxonomy.key, t.slug)), t.briefings[0].last_modified)
-                for taxonomy in site.taxonomies for t in taxonomy.terms]
-    entries.append((urls.absolute("archive/"), None))
-    return [(loc, modified.astimezone(config.tz).isoformat() if modified else "") for loc, modified in entries]
-
-
-def _sitemap(entries: list[tuple[str, str]]) -> bytes:
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    for loc, modified in entries:
-        lastmod = f"<lastmod>{modified}</lastmod>" if modified else ""
-        lines.append(f"  <url><loc>{html.escape(loc, quote=False)}</loc>{lastmod}</url>")
-    lines.append("</urlset>\n")
-    return "\n".join(lines).encode("utf-8")

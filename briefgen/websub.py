@@ -13,6 +13,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+
 from briefgen.cache import CACHE_DIR
 from briefgen.config import SiteConfig
 from briefgen.errors import BuildFailed, Problem
