@@ -134,7 +134,8 @@ def browser():
 
 AXE_PAGES = ["", "briefings/us-military-buildup-caribbean/", "tags/airspace/", "archive/", "missing/deeply/page/",
              "stories/", "stories/us-venezuela-crisis-2025/", "actors/gustavo-petro/",
-             "briefings/venezuelan-airspace-closed/", "authors/", "authors/ana-souza/"]
+             "briefings/venezuelan-airspace-closed/", "authors/", "authors/ana-souza/", "corrections/",
+             "briefings/airlines-suspend-venezuela-flights/"]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
