@@ -120,9 +120,9 @@ def _feed_head(spec: FeedSpec, context: FeedContext, name: str, updated: dt.date
     if name == "atom.xml":
         for hub in config.websub.hubs:
             feed.link(href=hub, rel="hub")
-    elif config.websub.hubs:  # feedgen writes only the self link into RSS
-        feed.register_extension("websub", _RssHubLinks, atom=False, rss=True)
-        feed.websub.hubs = config.websub.hubs
+    else:  # feedgen writes only the self link into RSS, and no item's updated date
+        feed.register_extension("more", _RssChannelLinks, _RssItemUpdated, atom=False, rss=True)
+        feed.more.hubs = config.websub.hubs
     feed.link(href=home, rel="alternate")  # feedgen takes the RSS <link> from the last link
     feed.language(config.language)
     feed.generator("briefgen", __version__, "https://pypi.org/project/briefgen/")
@@ -136,7 +136,10 @@ def _feed_head(spec: FeedSpec, context: FeedContext, name: str, updated: dt.date
     return feed
 
 
-class _RssHubLinks:
+_ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+class _RssChannelLinks:
     """A feedgen extension: the WebSub hubs as ``<atom:link rel="hub">`` in an RSS channel, after its self link."""
 
     hubs: tuple[str, ...] = ()
@@ -149,12 +152,29 @@ class _RssHubLinks:
 
     def extend_rss(self, feed):
         channel = feed[0]
-        links = channel.findall("{http://www.w3.org/2005/Atom}link")
+        links = channel.findall(_ATOM + "link")
         position = list(channel).index(links[-1]) + 1 if links else len(channel)
         for offset, hub in enumerate(self.hubs):
-            link = channel.makeelement("{http://www.w3.org/2005/Atom}link", {"href": hub, "rel": "hub"})
-            channel.insert(position + offset, link)
+            channel.insert(position + offset, channel.makeelement(_ATOM + "link", {"href": hub, "rel": "hub"}))
         return feed
+
+
+class _RssItemUpdated:
+    """A feedgen extension: a revised item's last change as ``<atom:updated>`` (RSS 2.0 has no element for it)."""
+
+    updated: str = ""
+
+    def extend_ns(self) -> dict:
+        return {}
+
+    def extend_atom(self, entry):
+        return entry
+
+    def extend_rss(self, item):
+        if self.updated:
+            item.append(item.makeelement(_ATOM + "updated", {}))
+            item[-1].text = self.updated
+        return item
 
 
 def _add_entry(feed: FeedGenerator, briefing: Briefing, context: FeedContext, full: bool, rss: bool) -> None:
@@ -167,6 +187,8 @@ def _add_entry(feed: FeedGenerator, briefing: Briefing, context: FeedContext, fu
     entry.link(href=link, rel="alternate")
     entry.published(_local(briefing.date, config))
     entry.updated(_local(briefing.last_modified, config))
+    if rss and briefing.last_modified != briefing.date:
+        entry.more.updated = _local(briefing.last_modified, config).isoformat()
     # readers show an RSS description as HTML: escaped, a summary that mentions "<script>" stays text
     entry.summary(escape_html(briefing.summary or briefing.title, quote=False), type="html")
     entry.content(context.content(briefing, full), type="html")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import feedparser
@@ -123,6 +124,9 @@ def test_feeds_keep_the_entry_id_and_carry_the_change(tmp_path):
         assert entry.id == before.id
         content = entry.content[0].value
         assert "Correction" in content and "wrong <em>day</em>" in content and "Adds the regional reaction." in content
+    rss = ET.parse(site / "feed.xml").getroot()
+    item = next(i for i in rss.iter("item") if i.findtext("guid") == "urn:x:airspace")
+    assert item.findtext("{http://www.w3.org/2005/Atom}updated") == "2025-11-30T12:15:00+01:00"
     atom = feedparser.parse(str(site / "atom.xml"))
     assert next(e for e in atom.entries if e.id == "urn:x:airspace").updated == "2025-11-30T12:15:00+01:00"
     assert atom.feed.updated == "2025-11-30T12:15:00+01:00"
