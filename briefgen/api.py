@@ -90,9 +90,7 @@ def summary_key(briefing: Briefing, change: Change | None = None) -> str:
 
 def modified_date(briefing: Briefing) -> str | None:
     """When it was last changed (``updated:``, a correction or an update), or None if never."""
-    if briefing.updated is None and not briefing.corrections and not briefing.updates:
-        return None
-    return briefing.last_modified.isoformat()
+    return briefing.last_modified.isoformat() if briefing.revised else None
 
 
 def stories_index(site: Site, config: SiteConfig, urls: Urls) -> dict[str, Any]:
@@ -166,8 +164,8 @@ def briefing_record(briefing: Briefing, config: SiteConfig, urls: Urls, context:
         "quotes": [{"speaker": q.speaker, "role": q.role, "text": q.text, "section": q.section}
                    for q in briefing.quotes],
         "timeline": [{"date": e.date.isoformat(), "text": e.text} for e in briefing.timeline],
-        "corrections": [{**_amendment_record(c), "serious": c.serious} for c in briefing.corrections],
-        "updates": [_amendment_record(u) for u in briefing.updates],
+        "corrections": [{**_amendment_record(c, urls, page), "serious": c.serious} for c in briefing.corrections],
+        "updates": [_amendment_record(u, urls, page) for u in briefing.updates],
         "sources": [{"name": s.name, "url": s.url or None} for s in briefing.sources],
         "word_count": briefing.word_count,
         "reading_time_minutes": briefing.reading_minutes,
@@ -180,8 +178,9 @@ def briefing_record(briefing: Briefing, config: SiteConfig, urls: Urls, context:
     return record
 
 
-def _amendment_record(amendment: Amendment) -> dict[str, Any]:
-    return {"date": amendment.date.isoformat(), "text": amendment.text, "html": amendment.html}
+def _amendment_record(amendment: Amendment, urls: Urls, page: str) -> dict[str, Any]:
+    return {"date": amendment.date.isoformat(), "text": amendment.text,
+            "html": absolutize(urls.rebase_html(amendment.html), page)}
 
 
 def _image_record(image: ImageView) -> dict[str, Any]:

@@ -33,8 +33,8 @@ from briefgen.model import Briefing, BriefingContext, Site
 from briefgen.render import PageRenderer, PlanInputs, Planned, plan_images, plan_redirects, plan_site
 from briefgen.search import DocWords, IndexState, SearchIndex, index_site, plan_search, readable
 from briefgen.selfcheck import LinkChecker
-from briefgen.stories import related_briefings, relations_key
 from briefgen.sitemaps import news_window_moves
+from briefgen.stories import related_briefings, relations_key
 from briefgen.theme import Theme, load_theme
 from briefgen.urls import briefing_route, output_file
 from briefgen.websub import record_build

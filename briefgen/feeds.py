@@ -187,7 +187,7 @@ def _add_entry(feed: FeedGenerator, briefing: Briefing, context: FeedContext, fu
     entry.link(href=link, rel="alternate")
     entry.published(_local(briefing.date, config))
     entry.updated(_local(briefing.last_modified, config))
-    if rss and briefing.last_modified != briefing.date:
+    if rss and briefing.revised:
         entry.more.updated = _local(briefing.last_modified, config).isoformat()
     # readers show an RSS description as HTML: escaped, a summary that mentions "<script>" stays text
     entry.summary(escape_html(briefing.summary or briefing.title, quote=False), type="html")
@@ -289,8 +289,9 @@ def _correction_parts(item: CorrectionItem, context: FeedContext) -> tuple[str, 
     """The title, link and HTML content of a correction's entry."""
     briefing, correction = item.briefing, item.correction
     link = context.urls.absolute(briefing_route(briefing.slug)) + "#corrections"
+    note = context.urls.rebase_html(correction.html)
     html = absolutize(f"<p><strong>Correction</strong> to <a href=\"{escape_html(link)}\">"
-                      f"{escape_html(briefing.title, quote=False)}</a>: {correction.html}</p>", link)
+                      f"{escape_html(briefing.title, quote=False)}</a>: {note}</p>", link)
     return f"Correction: {briefing.title}", link, html
 
 

@@ -157,6 +157,11 @@ class Briefing(_Record):
     _timestamp: float | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
+    def revised(self) -> bool:
+        """Changed after publication: an ``updated`` date, a correction or an update."""
+        return self.updated is not None or bool(self.corrections or self.updates)
+
+    @property
     def last_modified(self) -> dt.datetime:
         """The latest of its date, ``updated``, its corrections and its updates."""
         return self.modified[0]

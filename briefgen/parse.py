@@ -178,7 +178,7 @@ def _amendments(front: FrontMatter, key: str, context: ParseContext, shown_path:
     for index, note in enumerate(front.meta[key]):
         when = _aware(note.date, context.timezone)
         timed = isinstance(note.date, dt.datetime)
-        line, column = front.located.position((key, index))
+        line = front.located.position((key, index))[0]
         if (when < published) if timed else (when.date() < published.date()):
             line, column = front.located.position((key, index, "date"))
             problems.error(Problem(shown_path, line, column, f"{key}[{index}].date",

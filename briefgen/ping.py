@@ -121,8 +121,7 @@ def send_pings(path: Path, plan: PingPlan, options: PingOptions,
             continue
         result = notify_hub(hub, feeds, options)
         on_result(result)
-        if result.notified:
-            _record_delivered(path, plan.record, hub, result.notified)
+        _record_delivered(path, plan.record, hub, result.notified)
         results.append(result)
     return results
 
@@ -134,6 +133,7 @@ def _record_delivered(path: Path, planned: PingRecord, hub: str, feeds: tuple[st
         return
     delivered = record.delivered.setdefault(hub, [])
     delivered.extend(feed for feed in feeds if feed not in delivered)
+    record.pinged = True  # what was not delivered now waits for the next ping, even after another build
     write_record(path, record)
 
 

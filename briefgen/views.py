@@ -131,10 +131,10 @@ class AmendmentView:
         return {"@type": "CorrectionComment", "text": self.text, "datePublished": self.date.iso}
 
 
-def amendment_views(amendments: tuple[Amendment, ...], timezone: tzinfo) -> tuple[AmendmentView, ...]:
+def amendment_views(amendments: tuple[Amendment, ...], urls: Urls, timezone: tzinfo) -> tuple[AmendmentView, ...]:
     """Newest first: a reader wants the latest change first."""
-    return tuple(AmendmentView(date=When.of(a.date, timezone, a.timed), html=Markup(a.html), text=a.text,
-                               serious=a.serious) for a in reversed(amendments))
+    return tuple(AmendmentView(date=When.of(a.date, timezone, a.timed), html=Markup(urls.rebase_html(a.html)),
+                               text=a.text, serious=a.serious) for a in reversed(amendments))
 
 
 @dataclass(frozen=True)
@@ -360,14 +360,14 @@ def briefing_view(briefing: Briefing, urls: Urls, timezone: tzinfo, image: Image
         draft=briefing.draft,
         extra=dict(briefing.extra),
         image=image,
-        corrections=amendment_views(briefing.corrections, timezone),
-        updates=amendment_views(briefing.updates, timezone),
+        corrections=amendment_views(briefing.corrections, urls, timezone),
+        updates=amendment_views(briefing.updates, urls, timezone),
     )
 
 
 def _modified(briefing: Briefing, timezone: tzinfo) -> When | None:
     """When it was last changed (``updated``, a correction or an update); None if never."""
-    if briefing.updated is None and not briefing.corrections and not briefing.updates:
+    if not briefing.revised:
         return None
     moment, timed = briefing.modified
     return When.of(moment, timezone, timed)
@@ -457,7 +457,8 @@ class CorrectionRefView:
 
 def correction_refs(items: tuple[CorrectionItem, ...], urls: Urls, timezone: tzinfo) -> tuple[CorrectionRefView, ...]:
     return tuple(CorrectionRefView(
-        date=When.of(item.correction.date, timezone, item.correction.timed), html=Markup(item.correction.html),
+        date=When.of(item.correction.date, timezone, item.correction.timed),
+        html=Markup(urls.rebase_html(item.correction.html)),
         serious=item.correction.serious,
         briefing=Link(item.briefing.title, urls.path(briefing_route(item.briefing.slug)) + "#corrections"),
         published=When.of(item.briefing.date, timezone, item.briefing.timed)) for item in items)

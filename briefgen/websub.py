@@ -29,6 +29,9 @@ class PingRecord:
     changed: tuple[str, ...]  # absolute URLs of the feeds whose bytes the build changed, in site order
     digests: dict[str, str] = field(default_factory=dict)  # every feed's path in the site → sha256 of its bytes
     delivered: dict[str, list[str]] = field(default_factory=dict)  # hub → the changed feeds it accepted
+    # `briefgen ping` has run on this record: what it could not deliver is carried into the next build's record (a
+    # record that was never pinged here, such as one a CI job uploads, is replaced whole)
+    pinged: bool = False
 
     def pending(self, hub: str) -> list[str]:
         done = set(self.delivered.get(hub, ()))
@@ -46,7 +49,8 @@ def read_record(path: Path) -> PingRecord | None:
         if data.get("version") != RECORD_VERSION:
             return None
         return PingRecord(built=str(data["built"]), hubs=tuple(data["hubs"]), changed=tuple(data["changed"]),
-                          digests=dict(data["digests"]), delivered={h: list(f) for h, f in data["delivered"].items()})
+                          digests=dict(data["digests"]), delivered={h: list(f) for h, f in data["delivered"].items()},
+                          pinged=data.get("pinged") is True)
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
@@ -56,7 +60,8 @@ def read_record(path: Path) -> PingRecord | None:
 def write_record(path: Path, record: PingRecord) -> None:
     """Write the record whole (a temporary file renamed over it), or raise :class:`BuildFailed`."""
     data = {"version": RECORD_VERSION, "built": record.built, "hubs": list(record.hubs),
-            "changed": list(record.changed), "delivered": record.delivered, "digests": record.digests}
+            "changed": list(record.changed), "delivered": record.delivered, "digests": record.digests,
+            "pinged": record.pinged}
     temporary = path.with_name(path.name + ".tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -98,4 +103,14 @@ def record_build(config: SiteConfig, fingerprints: dict[str, str], before: dict[
                                        hint="build again")]) from None
         if known.get(route) != digests[route]:
             changed.append(config.base_url + route)
-    write_record(path, PingRecord(built=built, hubs=config.websub.hubs, changed=tuple(changed), digests=digests))
+    carried = _undelivered(last, config.websub.hubs) if last is not None and last.pinged else {}
+    feeds = list(dict.fromkeys(changed + [feed for pending in carried.values() for feed in pending]))
+    delivered = {hub: [feed for feed in feeds if feed not in changed and feed not in carried.get(hub, ())]
+                 for hub in config.websub.hubs}
+    write_record(path, PingRecord(built=built, hubs=config.websub.hubs, changed=tuple(feeds), digests=digests,
+                                  delivered={hub: done for hub, done in delivered.items() if done}))
+
+
+def _undelivered(record: PingRecord, hubs: tuple[str, ...]) -> dict[str, list[str]]:
+    """What a ping of the last record could not deliver, by hub still configured."""
+    return {hub: record.pending(hub) for hub in record.hubs if hub in hubs and record.pending(hub)}

@@ -139,13 +139,15 @@ def test_feeds_keep_the_entry_id_and_carry_the_change(tmp_path):
 
 def test_the_corrections_page_and_feeds_list_every_correction_newest_first(tmp_path):
     other = briefing("Other", "2025-11-20T09:00:00", BODY).replace(
-        "---\nLead", "corrections:\n  - date: 2025-12-02\n    text: Fixes a name.\n---\nLead")
+        "---\nLead", "corrections:\n  - date: 2025-12-02\n    text: Fixes a name; see the [archive](/archive/).\n---\nLead")
     root = make_site(tmp_path, corrected())
     write_site(root, {"content/2025-11-20-other.md": other})
     site = build(root)
     items = page(site, "corrections").select(".correction-list__item")
     assert [i.select_one("h2 a").get_text() for i in items] == ["Other", "Airspace"]
     assert items[1].select_one("h2 a")["href"] == "/demo/briefings/airspace/#corrections"
+    assert items[0].select_one("p a")["href"] == "/demo/archive/"  # root-relative links get the base path
+    assert page(site, "briefings/other").select_one(".amendments a")["href"] == "/demo/archive/"
     for name in ("feed.xml", "atom.xml"):
         feed = feedparser.parse(str(site / "corrections" / name))
         assert not feed.bozo, feed.bozo_exception
@@ -154,6 +156,7 @@ def test_the_corrections_page_and_feeds_list_every_correction_newest_first(tmp_p
         assert feed.entries[1].link == BASE + "briefings/airspace/#corrections"
     data = json.loads((site / "corrections/feed.json").read_text())
     assert [i["id"] for i in data["items"]] == [BASE + "briefings/other/#correction-1", "urn:x:airspace#correction-1"]
+    assert f'href="{BASE}archive/"' in data["items"][0]["content_html"]
     assert page(site, "").select_one('footer a[href="/demo/corrections/"]') is not None
 
 

@@ -187,6 +187,31 @@ def test_a_build_that_changes_no_feed_leaves_nothing_to_ping(small_site, hub, wa
     assert "Nothing to ping: the last build (at 2026-01-01 01:00 CET) changed no feed." in result.output
 
 
+def test_what_a_ping_could_not_deliver_waits_through_the_next_build(small_site, hub, waits):
+    build(with_hubs(small_site, hub.url))
+    first = changed_feeds(small_site)
+    hub.reply = lambda feed, n: (400, {}, b"not now")
+    assert run_cli("ping", cwd=small_site).exit_code == 1
+    call = small_site / "content/2025-11-30-call.md"
+    call.write_text(call.read_text().replace("The phone call", "The phone call, transcribed"))
+    build(small_site)  # changes only some feeds; the refused ones stay to be sent
+    assert changed_feeds(small_site) == first
+    hub.forget()
+    hub.reply = lambda feed, n: NO_CONTENT
+    assert run_cli("ping", cwd=small_site).exit_code == 0
+    assert hub.feeds() == first
+
+
+def test_a_record_never_pinged_here_is_replaced_by_the_next_build(small_site, hub, waits):
+    # as in CI, where the build job uploads the record and the ping job's deliveries never come back
+    build(with_hubs(small_site, hub.url))
+    call = small_site / "content/2025-11-30-call.md"
+    call.write_text(call.read_text().replace("The phone call", "The phone call, transcribed"))
+    build(small_site)
+    assert run_cli("ping", cwd=small_site).exit_code == 0
+    assert not any("/tags/sanctions/" in feed for feed in hub.feeds())  # the first build's changes are not sent
+
+
 def test_a_server_error_is_asked_again_after_a_wait(small_site, hub, waits):
     build(with_hubs(small_site, hub.url))
     hub.reply = lambda feed, n: (500, {}, b"busy") if n == 0 else NO_CONTENT
