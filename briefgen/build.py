@@ -406,7 +406,7 @@ def _build(config: SiteConfig, options: BuildOptions, theme: Theme, cache: Build
                   _next_change(loaded, options, news=bool(config.news_name)))
     except BuildFailed as failure:  # the site is right; the cache forgot its outputs, so nothing stale is trusted
         raise BuildFailed(failure.problems, site_replaced=True) from None
-    if not in_place:
+    if config.websub.hubs and options.use_cache and not in_place:  # the record is part of the build cache
         try:
             record_build(config, session.fingerprints, previous, build_time().isoformat())
         except BuildFailed as failure:

@@ -14,7 +14,7 @@ from typing import Callable
 
 from briefgen.config import SiteConfig
 from briefgen.model import Briefing, Site
-from briefgen.urls import Urls, briefing_route, term_route
+from briefgen.urls import CORRECTIONS_ROUTE, Urls, briefing_route, story_route, term_route
 
 NEWS_WINDOW = dt.timedelta(days=2)  # Google News reads articles published in the last two days
 NEWS_LIMIT = 1000  # and at most this many per sitemap
@@ -34,7 +34,8 @@ class SitemapEntry:
 
 def sitemap_entries(site: Site, urls: Urls, config: SiteConfig,
                     image_of: Callable[[Briefing], str]) -> list[SitemapEntry]:
-    """Every page a search engine should know, with its last modification and lead image."""
+    """Every page a search engine should know (the home page, briefings, term and story pages, the archive and the
+    corrections), with its last modification and lead image."""
     def when(moment: dt.datetime | None) -> str:
         return moment.astimezone(config.tz).isoformat() if moment else ""
     entries = [SitemapEntry(urls.absolute(""), when(site.briefings[0].last_modified if site.briefings else None))]
@@ -42,7 +43,11 @@ def sitemap_entries(site: Site, urls: Urls, config: SiteConfig,
                 for b in site.briefings]
     entries += [SitemapEntry(urls.absolute(term_route(taxonomy.key, t.slug)), when(t.briefings[0].last_modified))
                 for taxonomy in site.taxonomies for t in taxonomy.terms]
+    entries += [SitemapEntry(urls.absolute(story_route(s.slug)), when(max(b.last_modified for b in s.briefings)))
+                for s in site.stories]
     entries.append(SitemapEntry(urls.absolute("archive/")))
+    latest = site.corrections[0].correction.date if site.corrections else None
+    entries.append(SitemapEntry(urls.absolute(CORRECTIONS_ROUTE), when(latest)))
     return entries
 
 

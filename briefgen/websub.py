@@ -85,9 +85,6 @@ def record_build(config: SiteConfig, fingerprints: dict[str, str], before: dict[
     files, ``before`` those of the site it replaced; a feed whose fingerprint is the same was carried over
     unchanged, and only the others are read and compared by bytes."""
     path = record_path(config)
-    if not config.websub.hubs:
-        path.unlink(missing_ok=True)  # no hub to tell: `briefgen ping` finds nothing to do
-        return
     last = read_record(path)
     known = last.digests if last else {}
     changed, digests = [], {}
