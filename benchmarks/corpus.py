@@ -4,6 +4,7 @@ Each briefing has about 700 words: a lead, the four sections (context, escalatio
 three attributed quotes, a dated timeline list, 2–4 tags, regions, actors, a story and sources.
 
     python benchmarks/corpus.py 10000 /tmp/corpus-10k
+    python benchmarks/corpus.py 10000 /tmp/corpus-10k-3 --languages en,es,ar   # 3,334 briefings × 3 versions
 """
 
 from __future__ import annotations
@@ -111,19 +112,32 @@ def briefing(index: int, rng: random.Random, start: dt.datetime, step_minutes: i
 LAST = dt.datetime(2025, 12, 1)  # the benchmark builds as of 2026-01-01
 
 
-def generate(count: int, folder: Path, seed: int = 2025, base_url: str = "https://bench.example.org/") -> Path:
-    """Write a site folder (briefgen.yaml + content/) with ``count`` briefings; returns the folder."""
+def generate(count: int, folder: Path, seed: int = 2025, base_url: str = "https://bench.example.org/",
+             languages: tuple[str, ...] = ()) -> Path:
+    """Write a site folder (briefgen.yaml + content/) with ``count`` briefings; returns the folder. With
+    ``languages``, each briefing is written in every language (``x.md``, ``x.es.md``…), ``count`` in all."""
     rng = random.Random(seed)
     content = folder / "content"
     content.mkdir(parents=True, exist_ok=True)
-    (folder / "briefgen.yaml").write_text(
-        f"title: Benchmark briefings\nbase_url: {base_url}\ntimezone: UTC\nper_page: 20\n", encoding="utf-8")
+    config = f"title: Benchmark briefings\nbase_url: {base_url}\ntimezone: UTC\nper_page: 20\n"
+    if languages:
+        config += f"languages: [{', '.join(languages)}]\n"
+    (folder / "briefgen.yaml").write_text(config, encoding="utf-8")
     start = dt.datetime(2015, 1, 1, 8, 0)
+    versions = max(len(languages), 1)
+    originals = -(-count // versions)
     # every 7 hours, or closer for huge corpora, so that all of them are dated before the benchmark's "now"
-    step = min(420, int((LAST - start).total_seconds() // 60 // max(count, 1)))
-    for index in range(count):
-        name, text = briefing(index, rng, start, step)
-        (content / name).write_text(text, encoding="utf-8")
+    step = min(420, int((LAST - start).total_seconds() // 60 // max(originals, 1)))
+    written = 0
+    for index in range(originals):
+        for number in range(versions):
+            if written == count:
+                return folder
+            name, text = briefing(index, rng, start, step)
+            if number:
+                name = f"{name.removesuffix('.md')}.{languages[number]}.md"
+            (content / name).write_text(text, encoding="utf-8")
+            written += 1
     return folder
 
 
@@ -132,8 +146,10 @@ def main() -> None:
     parser.add_argument("count", type=int, help="number of briefings")
     parser.add_argument("folder", type=Path, help="site folder to create")
     parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument("--languages", default="", help="e.g. en,es,ar: every briefing in each (the first is the "
+                        "default language)")
     args = parser.parse_args()
-    generate(args.count, args.folder, args.seed)
+    generate(args.count, args.folder, args.seed, languages=tuple(filter(None, args.languages.split(","))))
     print(f"{args.count} briefings in {args.folder / 'content'}")
 
 

@@ -30,12 +30,22 @@ from briefgen.errors import BuildFailed, Problem, Problems
 from briefgen.faults import SiteLock, doing
 from briefgen.images import SiteImages, resolve_images
 from briefgen.model import Briefing, BriefingContext, Site
-from briefgen.render import PageRenderer, PlanInputs, Planned, plan_images, plan_redirects, plan_site
+from briefgen.render import (
+    PageRenderer,
+    PlanInputs,
+    Planned,
+    in_folder,
+    plan_images,
+    plan_redirects,
+    plan_shared,
+    plan_site,
+)
 from briefgen.search import DocWords, IndexState, SearchIndex, index_site, plan_search, readable
 from briefgen.selfcheck import LinkChecker
 from briefgen.sitemaps import news_window_moves
 from briefgen.stories import related_briefings, relations_key
 from briefgen.theme import Theme, load_theme
+from briefgen.translations import LanguageSite, check_translations, language_sites
 from briefgen.urls import briefing_route, output_file
 from briefgen.websub import record_build
 from briefgen.workers import PageJob, Parsed, Task, make_all, parse_all
@@ -65,6 +75,11 @@ class LoadedSite:
     briefings: list[Briefing]  # every parsed briefing (metadata only), drafts and future ones included
     problems: Problems
     digests: dict[str, str] = field(default_factory=dict)  # slug → digest of its source file
+    parts: list[LanguageSite] = field(default_factory=list)  # each language's site, the default first
+
+    @property
+    def published(self) -> int:
+        return sum(len(part.site.briefings) for part in self.parts)
 
 
 @dataclass
@@ -138,13 +153,15 @@ class _Loader:
             self.problems.errors.extend(errors)
             self.problems.warnings.extend(warnings)
         briefings = [entry.value[0] for entry in self.entries.values() if entry.value[0] is not None]
-        site = collect(briefings, selection_for(self.options), self.config.tz, self.problems, self.config.stories,
-                       self._related)
-        digests = {}
-        for entry in self.entries.values():
-            if entry.value[0] is not None:
-                digests.setdefault(entry.value[0].slug, entry.digest)
-        return LoadedSite(site=site, briefings=briefings, problems=self.problems, digests=digests)
+        by_source = {entry.value[0].source: entry.digest for entry in self.entries.values() if entry.value[0]}
+        if self.config.languages:
+            check_translations(briefings, self.config, self.problems)
+        selection = selection_for(self.options)
+        parts = language_sites(briefings, self.config, lambda briefing: by_source[briefing.source],
+                               lambda members: collect(members, selection, self.config.tz, self.problems,
+                                                       self.config.stories, self._related))
+        return LoadedSite(site=parts[0].site, briefings=briefings, problems=self.problems, digests=parts[0].digests,
+                          parts=parts)
 
     def _related(self, published: tuple[Briefing, ...]) -> dict[str, tuple[Briefing, ...]]:
         """:func:`related_briefings`, answered from the cache when no briefing's date, story, actors or tags
@@ -293,9 +310,10 @@ class _Products:
         self.unsaved_words.clear()
 
 
-def _own_outputs(briefing: Briefing) -> tuple[tuple[str, str], tuple[str, str]]:
-    """(path, kind) of a briefing's page and of its JSON record."""
-    return ((output_file(briefing_route(briefing.slug)), "page"), (f"api/briefings/{briefing.slug}.json", "data"))
+def _own_outputs(briefing: Briefing, prefix: str = "") -> tuple[tuple[str, str], tuple[str, str]]:
+    """(path, kind) of a briefing's page and of its JSON record, in its language's folder."""
+    return ((prefix + output_file(briefing_route(briefing.slug)), "page"),
+            (f"{prefix}api/briefings/{briefing.slug}.json", "data"))
 
 
 def _own_fingerprint(key: str, own: str, context: BriefingContext) -> str:
@@ -367,27 +385,36 @@ def _build(config: SiteConfig, options: BuildOptions, theme: Theme, cache: Build
             loader.problems.extend(discovery)
             products = _Products(cache, selection_for(options))
             loaded = loader.load(sink=products, files=files)
-        if files and not loaded.site.briefings:
+        if files and not loaded.published:
             loaded.problems.warn(_nothing_published(shown_path(config.content_path, config.root), files,
                                                      loaded.briefings))
         with doing("reading the images", config.content_path):
-            images = resolve_images(loaded.site.briefings, config, cache, loaded.problems)
+            images = resolve_images(tuple(b for part in loaded.parts for b in part.site.briefings), config, cache,
+                                    loaded.problems)
         loaded.problems.raise_if_errors(strict=options.strict)
-        versions = _versions(loaded.digests, images)
         with doing("writing the site", session.target):
-            pages = _briefing_pages(loaded, versions, loader, session, cache, products)
-            renderer = PageRenderer(config, theme, images)
-            inputs = PlanInputs(key=cache.build_key, digests=versions, now=build_time(),
-                                entry_html=partial(_entry_html, cache, loaded.digests, products.latest))
-            index = _search_index(loaded, loader, cache, products) if config.search else None
-            outputs = itertools.chain(plan_site(loaded.site, renderer, theme, inputs), plan_images(images))
-            if index is not None:
-                outputs = itertools.chain(outputs, plan_search(loaded.site, renderer, cache.build_key,
-                                                               loaded.digests, index))
-            _make(pages, _carry_over(outputs, session, progress), session, renderer, cache, links, options.jobs,
-                  progress)
-            redirects = plan_redirects(loaded.site, renderer, cache.build_key, session.has)  # once all is claimed
-            _make([], _carry_over(redirects, session, progress), session, renderer, cache, links, options.jobs,
+            renderers = {part.code: PageRenderer(part.config, theme, images) for part in loaded.parts}
+            pages, outputs, indexes = [], [], []
+            for part in loaded.parts:
+                versions = _versions(part, images)
+                pages += _briefing_pages(part, versions, loader, session, cache, products)
+                renderer = renderers[part.code]
+                inputs = PlanInputs(key=cache.build_key, digests=versions, now=build_time(),
+                                    entry_html=partial(_entry_html, cache, part.digests, products.latest))
+                index = _search_index(part, loader, cache, products) if config.search else None
+                outputs.append(in_folder(plan_site(part.site, renderer, inputs), part.prefix))
+                if index is not None:
+                    indexes.append((part.prefix, index))
+                    outputs.append(in_folder(plan_search(part.site, renderer, cache.build_key, part.digests, index),
+                                             part.prefix))
+            default = renderers[loaded.parts[0].code]
+            outputs += [plan_shared([(part.site, renderers[part.code]) for part in loaded.parts], default, theme,
+                                    cache.build_key, build_time()), plan_images(images)]
+            _make(pages, _carry_over(itertools.chain(*outputs), session, progress), session, renderers, cache,
+                  links, options.jobs, progress)
+            redirects = itertools.chain(*(plan_redirects(part.site, renderers[part.code], cache.build_key,
+                                                         session.has) for part in loaded.parts))  # once all is claimed
+            _make([], _carry_over(redirects, session, progress), session, renderers, cache, links, options.jobs,
                   progress)
         problems = links.problems(session.report.paths, session if session.removed_paths() else None)
         if problems:
@@ -401,7 +428,7 @@ def _build(config: SiteConfig, options: BuildOptions, theme: Theme, cache: Build
         session.abort()
         raise
     try:
-        _remember(cache, loader, loaded, session, report, options, index,
+        _remember(cache, loader, loaded, session, report, options, indexes,
                   None if in_place else (previous, known_sizes[0]), marker, token, images,
                   _next_change(loaded, options, news=bool(config.news_name)))
     except BuildFailed as failure:  # the site is right; the cache forgot its outputs, so nothing stale is trusted
@@ -411,20 +438,20 @@ def _build(config: SiteConfig, options: BuildOptions, theme: Theme, cache: Build
             record_build(config, session.fingerprints, previous, build_time().isoformat())
         except BuildFailed as failure:
             raise BuildFailed(failure.problems, site_replaced=True) from None
-    return BuildResult(briefings=len(loaded.site.briefings), output=config.output_path, report=report,
+    return BuildResult(briefings=loaded.published, output=config.output_path, report=report,
                        warnings=loaded.problems.warnings, elapsed=time.perf_counter() - started,
                        parsed=loader.parsed, site_bytes=sum(session.sizes.values()))
 
 
 def _remember(cache: BuildCache, loader: _Loader, loaded: LoadedSite, session: OutputSession, report: WriteReport,
-              options: BuildOptions, index: SearchIndex | None,
+              options: BuildOptions, indexes: list[tuple[str, SearchIndex]],
               replaced: tuple[dict[str, str], dict[str, int]] | None, marker: str, token: str,
               images: SiteImages, until: float) -> None:
     """Record in the cache what this build read and wrote, for the next one."""
     cache.put_sources(loader.fresh, keep=set(loader.entries))
     kept_aside = None if replaced is None else (replaced[0], marker)  # the site just replaced is now the spare
     cache.put_outputs((session.fingerprints, token), kept_aside, {
-        "briefings": len(loaded.site.briefings),
+        "briefings": loaded.published,
         "counts": report.counts,
         "warnings": [dataclasses.asdict(warning) for warning in loaded.problems.warnings],
         "state": _state(options, [(path, entry.mtime_ns, entry.size) for path, entry in loader.entries.items()]
@@ -433,10 +460,11 @@ def _remember(cache: BuildCache, loader: _Loader, loaded: LoadedSite, session: O
         "until": until,
         "site_bytes": sum(session.sizes.values()),
     }, sizes=(session.sizes, replaced[1] if replaced else {}))
-    if index is not None:
+    for space, index in indexes:
         update = index.update
-        cache.put_search(update.state.plain(), update.changed, gone=None if update.rebuilt else update.gone)
-    current = set(loaded.digests.values())
+        cache.put_search(update.state.plain(), update.changed, gone=None if update.rebuilt else update.gone,
+                         space=space)
+    current = {entry.digest for entry in loader.entries.values()}
     cache.prune_entries(current)
     cache.prune_bodies(current)
     cache.prune_words(current)
@@ -482,23 +510,24 @@ def _next_change(loaded: LoadedSite, options: BuildOptions, news: bool) -> float
     now = build_time()
     due = float("inf") if options.include_future else \
         min((b.date.timestamp() for b in loaded.briefings if b.date > now), default=float("inf"))
-    syndicated = [b for b in loaded.site.briefings if b.slug in loaded.site.syndicated]
+    syndicated = [b for part in loaded.parts for b in part.site.briefings if b.slug in part.site.syndicated]
     return min(due, news_window_moves(syndicated, now)) if news else due
 
 
-def _versions(digests: dict[str, str], images: SiteImages) -> dict[str, str]:
+def _versions(part: LanguageSite, images: SiteImages) -> dict[str, str]:
     """slug → what a briefing's outputs show of it: its source, and its images when it has some."""
-    return {slug: digest(own, shown.key) if (shown := images.of(slug)) else own for slug, own in digests.items()}
+    return {b.slug: digest(own, shown.key) if (shown := images.of(b.source)) else own
+            for b in part.site.briefings for own in (part.digests[b.slug],)}
 
 
-def _briefing_pages(loaded: LoadedSite, versions: dict[str, str], loader: _Loader, session: OutputSession,
+def _briefing_pages(loaded: LanguageSite, versions: dict[str, str], loader: _Loader, session: OutputSession,
                     cache: BuildCache, products: _Products) -> list[tuple[Briefing, PageJob]]:
     """Each published briefing's page and record: carried over when neither the briefing nor what its page
     shows of the others (story neighbours, change, related) changed; else a job to render them from the whole
     briefing the cache keeps (the file is parsed again if it has none)."""
     todo = []
     for briefing in loaded.site.briefings:
-        outputs = _own_outputs(briefing)
+        outputs = _own_outputs(briefing, loaded.prefix)
         if any(session.has(path) for path, _ in outputs):
             continue  # two files with one slug: collect() reports it
         context = loaded.site.context(briefing.slug)
@@ -519,8 +548,8 @@ def _briefing_pages(loaded: LoadedSite, versions: dict[str, str], loader: _Loade
         own = loaded.digests[briefing.slug]
         body = own if own in kept else products.latest.get(briefing.source, own)  # changed again since read
         targets = tuple(session.claim(path, kind, fingerprint, briefing.source)
-                        for path, kind in _own_outputs(briefing))
-        jobs.append((briefing, PageJob(body, context, targets)))
+                        for path, kind in _own_outputs(briefing, loaded.prefix))
+        jobs.append((briefing, PageJob(body, context, targets, loaded.code, loaded.prefix)))
     return jobs
 
 
@@ -528,7 +557,7 @@ class _Words:
     """Each briefing's words for the search index: fresh from this build's parsing, else from the cache, else
     (for a current briefing) by parsing and rendering its file again."""
 
-    def __init__(self, loaded: LoadedSite, loader: _Loader, cache: BuildCache, products: _Products):
+    def __init__(self, loaded: LanguageSite, loader: _Loader, cache: BuildCache, products: _Products):
         self.loaded, self.loader, self.cache, self.products = loaded, loader, cache, products
 
     def previous(self, digests: list[str]) -> dict[str, bytes]:
@@ -548,24 +577,26 @@ class _Words:
         return found
 
     def shards(self, names: list[str]) -> dict[str, bytes]:
-        return self.cache.search_shards(names)
+        return self.cache.search_shards(names, space=self.loaded.prefix)
 
 
 _NO_WORDS = DocWords((), ()).encode()
 
 
-def _search_index(loaded: LoadedSite, loader: _Loader, cache: BuildCache, products: _Products) -> SearchIndex:
-    return index_site(loaded.site, loaded.digests, IndexState.from_plain(cache.search_state()),
+def _search_index(loaded: LanguageSite, loader: _Loader, cache: BuildCache, products: _Products) -> SearchIndex:
+    return index_site(loaded.site, loaded.digests, IndexState.from_plain(cache.search_state(loaded.prefix)),
                       _Words(loaded, loader, cache, products))
 
 
 def _make(pages: list[tuple[Briefing, PageJob]], to_make: list[Planned], session: OutputSession,
-          renderer: PageRenderer, cache: BuildCache, links: LinkChecker, jobs: int | None, progress: Progress) -> None:
+          renderers: dict[str, PageRenderer], cache: BuildCache, links: LinkChecker, jobs: int | None,
+          progress: Progress) -> None:
     """Make every claimed file in the pool; record the size of what each worker wrote and the links it found."""
     targets = [session.claim(planned.path, planned.kind, planned.fingerprint) for planned in to_make]
-    written = [([path for path, _ in _own_outputs(briefing)], job.targets, briefing.source) for briefing, job in pages]
+    written = [([path for path, _ in _own_outputs(briefing, job.folder)], job.targets, briefing.source)
+               for briefing, job in pages]
     written += [([planned.path], [target], "") for planned, target in zip(to_make, targets)]
-    made = make_all([job for _, job in pages], to_make, targets, renderer, cache, session.fresh, jobs)
+    made = make_all([job for _, job in pages], to_make, targets, renderers, cache, session.fresh, jobs)
     for count, ((paths, claimed, source), (sizes, found)) in enumerate(zip(written, made), 1):
         progress("rendering", count, len(written))
         for path, target, size, urls in zip(paths, claimed, sizes, found):

@@ -28,7 +28,7 @@ from briefgen.errors import BuildFailed
 from briefgen.faults import doing, os_problem
 
 CACHE_DIR = ".briefgen-cache"
-SCHEMA = 10
+SCHEMA = 11
 NEARLY_FULL_BYTES = 1 << 20
 RACY_NS = 2_000_000_000  # a file modified this close to when it was read may change again unnoticed by its stat
 NO_CACHE = "or build without it: --no-cache"
@@ -294,29 +294,34 @@ class BuildCache:
     def prune_words(self, keep: set[str]) -> None:
         self._prune_by_digest("words", keep)
 
-    def search_state(self) -> Any:
+    def search_state(self, space: str = "") -> Any:
         """The search index's state as :meth:`put_search` stored it, or None (also when it is damaged: the
-        index is then rebuilt, and the rest of the cache stays in use)."""
-        row = self._safely(lambda db: db.execute("SELECT data FROM search WHERE name = ''").fetchone())
+        index is then rebuilt, and the rest of the cache stays in use). ``space``: a language's folder ("es/"),
+        whose index is kept apart from the others."""
+        row = self._safely(lambda db: db.execute("SELECT data FROM search WHERE name = ?", (space,)).fetchone())
         try:
             return marshal.loads(zlib.decompress(row[0])) if row is not None else None
         except (zlib.error, EOFError, ValueError, TypeError):
             return None
 
-    def search_shards(self, names: Iterable[str]) -> dict[str, bytes]:
-        return self._rows("SELECT name, data FROM search WHERE name IN ({})", [n for n in names if n])
+    def search_shards(self, names: Iterable[str], space: str = "") -> dict[str, bytes]:
+        found = self._rows("SELECT name, data FROM search WHERE name IN ({})", [space + n for n in names if n])
+        return {name[len(space):]: data for name, data in found.items()}
 
-    def put_search(self, state: Any, changed: dict[str, bytes], gone: Iterable[str] | None) -> None:
+    def put_search(self, state: Any, changed: dict[str, bytes], gone: Iterable[str] | None, space: str = "") -> None:
         """The index's state (plain data) with its changed word shards; ``gone``: shards it no longer has
-        (None: every stored shard that is not in ``changed``)."""
+        (None: every stored shard of its space that is not in ``changed``)."""
         def write(db):
             db.execute("BEGIN")
-            if gone is None:
-                db.execute("DELETE FROM search")
+            if gone is None and space:
+                db.execute("DELETE FROM search WHERE substr(name, 1, ?) = ?", (len(space), space))
+            elif gone is None:  # the default language's rows are the names without a language folder
+                db.execute("DELETE FROM search WHERE instr(name, '/') = 0")
             else:
-                db.executemany("DELETE FROM search WHERE name = ?", [(name,) for name in gone])
-            db.executemany("INSERT OR REPLACE INTO search VALUES (?, ?)", changed.items())
-            db.execute("INSERT OR REPLACE INTO search VALUES ('', ?)", (zlib.compress(marshal.dumps(state), 1),))
+                db.executemany("DELETE FROM search WHERE name = ?", [(space + name,) for name in gone])
+            db.executemany("INSERT OR REPLACE INTO search VALUES (?, ?)",
+                           [(space + name, data) for name, data in changed.items()])
+            db.execute("INSERT OR REPLACE INTO search VALUES (?, ?)", (space, zlib.compress(marshal.dumps(state), 1)))
             db.execute("COMMIT")
         self._safely(write)
 

@@ -9,6 +9,7 @@ from html import escape
 
 from markupsafe import Markup
 
+from briefgen.i18n import Translator
 from briefgen.model import Story
 
 WIDTH, HEIGHT = 640, 220
@@ -23,32 +24,41 @@ class Point:
     label: str  # "29 November 2025: level 4 — <title>"
 
 
-def escalation_chart(story: Story, chart_id: str, timezone: tzinfo) -> Markup:
-    """The story's escalation level over time, one point per briefing that gives a level; "" when none does."""
+def escalation_chart(story: Story, chart_id: str, timezone: tzinfo, translator: Translator) -> Markup:
+    """The story's escalation level over time, one point per briefing that gives a level; "" when none does.
+    Its words and dates are in the translator's language; for a right-to-left one, time runs from right to left
+    and the level axis stands on the right."""
     leveled = [b for b in reversed(story.briefings) if b.escalation_level is not None]
     if not leveled:
         return Markup("")
+    t = translator
     dated = [(b.date.astimezone(timezone).date(), b.escalation_level, b.title) for b in leveled]
-    points = [Point((b.timestamp - leveled[0].timestamp) / 86400, level, f"{_display(day)}: level {level} — {title}")
+    points = [Point((b.timestamp - leveled[0].timestamp) / 86400, level,
+                    t.text("chart.point", date=t.long_date(day), level=level, title=title))
               for b, (day, level, title) in zip(leveled, dated)]
     span = max(points[-1].day, 1)
-    coordinates = [(_x(p.day, span, len(points)), _y(p.level)) for p in points]
-    title = f"Escalation level over time: {story.title}"
-    description = _describe(dated)
+    mirror = _mirror if t.rtl else _as_is
+    coordinates = [(mirror(_x(p.day, span, len(points))), _y(p.level)) for p in points]
+    title = t.text("chart.title", story=story.title)
+    description = _describe(dated, t)
+    direction = ' direction="rtl"' if t.rtl else ""
     parts = [
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img"{direction} '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" xmlns="http://www.w3.org/2000/svg">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
     ]
+    # With direction="rtl", "start" and "end" swap sides, so mirrored labels keep their anchors.
     for level in LEVELS:
         y = _y(level)
-        parts.append(f'<line class="chart__grid" x1="{LEFT}" y1="{y}" x2="{WIDTH - RIGHT}" y2="{y}"/>')
-        parts.append(f'<text class="chart__axis" x="{LEFT - 10}" y="{y + 4}" text-anchor="end">{level}</text>')
-    parts.append(f'<text class="chart__axis" x="{LEFT}" y="{HEIGHT - 10}">{escape(_display(dated[0][0]))}</text>')
+        parts.append(f'<line class="chart__grid" x1="{mirror(LEFT)}" y1="{y}" x2="{mirror(WIDTH - RIGHT)}" y2="{y}"/>')
+        parts.append(f'<text class="chart__axis" x="{mirror(LEFT - 10)}" y="{y + 4}" text-anchor="end">'
+                     f'{escape(t.number(level))}</text>')
+    parts.append(f'<text class="chart__axis" x="{mirror(LEFT)}" y="{HEIGHT - 10}">'
+                 f'{escape(t.long_date(dated[0][0]))}</text>')
     if len(dated) > 1:
-        parts.append(f'<text class="chart__axis" x="{WIDTH - RIGHT}" y="{HEIGHT - 10}" text-anchor="end">'
-                     f'{escape(_display(dated[-1][0]))}</text>')
+        parts.append(f'<text class="chart__axis" x="{mirror(WIDTH - RIGHT)}" y="{HEIGHT - 10}" text-anchor="end">'
+                     f'{escape(t.long_date(dated[-1][0]))}</text>')
         path = " ".join(f"{x},{y}" for x, y in _steps(coordinates))
         parts.append(f'<polyline class="chart__line" points="{path}"/>')
     for point, (x, y) in zip(points, coordinates):
@@ -56,6 +66,14 @@ def escalation_chart(story: Story, chart_id: str, timezone: tzinfo) -> Markup:
                      f'<title>{escape(point.label)}</title></circle>')
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def _mirror(x: float) -> float:
+    return round(WIDTH - x, 1)
+
+
+def _as_is(x: float) -> float:
+    return x
 
 
 def _x(day: float, span: float, count: int) -> float:
@@ -77,16 +95,12 @@ def _steps(coordinates: list[tuple[float, float]]) -> list[tuple[float, float]]:
     return steps
 
 
-def _describe(dated: list[tuple]) -> str:
+def _describe(dated: list[tuple], t: Translator) -> str:
     levels = [level for _, level, _ in dated]
     count = len(dated)
     if count == 1:
-        return f"One briefing, on {_display(dated[0][0])}, at level {levels[0]} of 5."
+        return t.text("chart.one", date=t.long_date(dated[0][0]), level=levels[0], max=5)
     peak = max(levels)
     peak_day = next(day for day, level, _ in dated if level == peak)
-    return (f"{count} briefings from {_display(dated[0][0])} to {_display(dated[-1][0])}: level {levels[0]} "
-            f"at first, {levels[-1]} in the latest, highest {peak} of 5 on {_display(peak_day)}.")
-
-
-def _display(day) -> str:
-    return f"{day.day} {day:%B %Y}"
+    return t.text("chart.many", count=count, first=t.long_date(dated[0][0]), last=t.long_date(dated[-1][0]),
+                  first_level=levels[0], last_level=levels[-1], peak=peak, max=5, peak_date=t.long_date(peak_day))

@@ -86,6 +86,16 @@ class StoryInfo:
 
 
 @dataclass(frozen=True)
+class LanguageInfo:
+    """One language of a multilingual site: its code, and what its pages call the site."""
+
+    code: str  # BCP 47, as in `lang:` and the URL folder
+    title: str = ""  # "" → the site's title
+    description: str = ""
+    menu: dict[str, str] = field(default_factory=dict, hash=False)  # nav key (latest, stories…) → label
+
+
+@dataclass(frozen=True)
 class AuthorInfo:
     name: str
     bio: str = ""
@@ -125,6 +135,37 @@ def _authors(value: Any) -> dict[str, AuthorInfo]:
         authors[slug] = AuthorInfo(**{key: text(about.get(key) or "").strip() for key in AUTHOR_KEYS
                                       if key != "same_as"}, same_as=tuple(same_as))
     return authors
+
+
+MENU_KEYS = ("latest", "stories", "actors", "regions", "tags", "archive")
+
+
+def _languages(value: Any) -> tuple[LanguageInfo, ...]:
+    """``[en, es, ar]``, or a mapping of codes to ``{title, description, menu}``; the first is the default."""
+    example = "write e.g. `languages: [en, es, ar]` or `languages: {en: {}, es: {title: Informes de crisis}}`"
+    if isinstance(value, list):
+        value = {code: {} for code in value} if all(isinstance(code, str) for code in value) else None
+    if not isinstance(value, dict) or not value:
+        raise Invalid(f"expected a list of language codes, got {kind_of(value)}", example)
+    languages = []
+    for code, about in value.items():
+        try:
+            code = _language(code)
+        except Invalid as invalid:
+            raise Invalid(invalid.message, invalid.hint, at=(code,) if isinstance(code, str) else ()) from None
+        about = about or {}
+        if not isinstance(about, dict) or set(about) - {"title", "description", "menu"}:
+            raise Invalid("expected `title`, `description` and `menu`", example, at=(code,))
+        menu = about.get("menu") or {}
+        if not isinstance(menu, dict) or set(menu) - set(MENU_KEYS):
+            raise Invalid("`menu` maps " + ", ".join(MENU_KEYS) + " to labels",
+                          "write e.g. `menu: {latest: Lo último, archive: Archivo}`", at=(code, "menu"))
+        languages.append(LanguageInfo(code, text(about.get("title", "")).strip(),
+                                      text(about.get("description", "")).strip(),
+                                      {key: text(label).strip() for key, label in menu.items()}))
+    if len({language.code.lower() for language in languages}) < len(languages):
+        raise Invalid("a language is listed twice", example)
+    return tuple(languages)
 
 
 def _stories(value: Any) -> dict[str, StoryInfo]:
@@ -246,6 +287,7 @@ CONFIG_FIELDS = (
     Field("corrections_policy", _policy, default=""),
     Field("websub", nested=WEBSUB_FIELDS),
     Field("news_sitemap", _news_sitemap, default=False),
+    Field("languages", _languages, default=()),
 )
 
 
@@ -305,11 +347,35 @@ class SiteConfig:
     corrections_policy: str = ""  # an absolute URL or a path in the site
     websub: WebSubOptions = WebSubOptions()
     news_name: str = ""  # the publication's name in a Google News sitemap; "" makes none
+    languages: tuple[LanguageInfo, ...] = ()  # a multilingual site's languages, the default first; () for one
+    site_base_url: str = ""  # a language's config: the whole site's base_url (its own is under /<lang>/)
+
+    @property
+    def language_codes(self) -> tuple[str, ...]:
+        return tuple(language.code for language in self.languages) or (self.language,)
+
+    def prefix(self, language: str | None) -> str:
+        """The folder of a language's pages: "" for the default language, "es/" for Spanish."""
+        code = language or self.language
+        return "" if not self.languages or code == self.languages[0].code else f"{code}/"
+
+    def for_language(self, code: str) -> "SiteConfig":
+        """The config a language's pages are made with: its language, title and description, and a base URL
+        under its folder (the site's own stays in ``site_base_url``, for what every language shares)."""
+        info = next((language for language in self.languages if language.code == code), LanguageInfo(code))
+        return replace(self, language=code, title=info.title or self.title,
+                       description=info.description or self.description,
+                       base_url=self.base_url + self.prefix(code), site_base_url=self.shared_base_url)
+
+    @property
+    def shared_base_url(self) -> str:
+        """The base URL of what every language shares: static files, images, sitemaps."""
+        return self.site_base_url or self.base_url
 
     @property
     def corrections_policy_url(self) -> str:
         policy = self.corrections_policy
-        return self.base_url + policy.lstrip("/") if policy.startswith("/") else policy
+        return self.shared_base_url + policy.lstrip("/") if policy.startswith("/") else policy
 
     @property
     def base_path(self) -> str:
@@ -367,6 +433,7 @@ def load_config(config_path: Path, base_url: str | None = None) -> SiteConfig:
             problems.error(Problem("--base-url", message=invalid.message, hint=invalid.hint))
             base_url = None
     values = check_mapping(located, CONFIG_FIELDS, problems, shown)
+    _check_default_language(values, located, problems, shown)
     problems.raise_if_errors()
     return SiteConfig(
         root=config_path.parent,
@@ -396,7 +463,21 @@ def load_config(config_path: Path, base_url: str | None = None) -> SiteConfig:
         corrections_policy=values["corrections_policy"],
         websub=WebSubOptions(**values["websub"]),
         news_name=_news_name(values["news_sitemap"], values["title"]),
+        languages=values["languages"],
     )
+
+
+def _check_default_language(values: dict, located, problems: Problems, shown: str) -> None:
+    """With ``languages:``, the default language is the first; a ``language:`` naming another is a mistake."""
+    if not values["languages"]:
+        return
+    first = values["languages"][0].code
+    if isinstance(located.data, dict) and "language" in located.data and values["language"] != first:
+        line, column = located.position(("language",))
+        problems.error(Problem(shown, line, column, "language", f"{values['language']!r} is not the first of "
+                               "`languages:`, which is the default language",
+                               f"remove `language:` or put {values['language']} first in `languages:`"))
+    values["language"] = first
 
 
 def _news_name(news_sitemap: dict | bool, title: str) -> str:

@@ -21,8 +21,9 @@ class ContentFile:
 def briefing_stem(path: Path, content_root: Path) -> str:
     """What a briefing's slug is made from: its file name without the extension, or, for an ``index.md`` in a
     folder of its own below the content folder (a briefing kept with its images), the folder's name."""
-    if path.stem == "index" and path.parent.resolve() != content_root.resolve():
-        return path.parent.name
+    name, dot, language = path.stem.partition(".")
+    if name == "index" and path.parent.resolve() != content_root.resolve():
+        return path.parent.name + dot + language  # index.es.md: the folder's Spanish version
     return path.stem
 
 

@@ -91,8 +91,9 @@ def _local(moment: dt.datetime, config: SiteConfig) -> dt.datetime:
     return moment.astimezone(config.tz)
 
 
-def _absolute_asset(value: str, urls: Urls) -> str:
-    return value if re.match(r"https?://", value) else urls.absolute(value)
+def _absolute_asset(value: str, config: SiteConfig) -> str:
+    """An icon or logo: an absolute URL as it is, else a path among the files every language shares."""
+    return value if re.match(r"https?://", value) else Urls(config.shared_base_url).absolute(value)
 
 
 def _generator(spec: FeedSpec, items: tuple[Briefing, ...], context: FeedContext, name: str) -> FeedGenerator:
@@ -128,9 +129,9 @@ def _feed_head(spec: FeedSpec, context: FeedContext, name: str, updated: dt.date
     feed.generator("briefgen", __version__, "https://pypi.org/project/briefgen/")
     feed.author({"name": config.author or config.title})
     if config.feeds.icon:
-        feed.icon(_absolute_asset(config.feeds.icon, urls))
+        feed.icon(_absolute_asset(config.feeds.icon, config))
     if config.feeds.logo:
-        feed.logo(_absolute_asset(config.feeds.logo, urls))
+        feed.logo(_absolute_asset(config.feeds.logo, config))
     feed.updated(_local(updated, config))
     feed.lastBuildDate(_local(updated, config))
     return feed
@@ -235,9 +236,9 @@ def _json_head(spec: FeedSpec, context: FeedContext) -> dict:
     if config.websub.hubs:
         feed["hubs"] = [{"type": "WebSub", "url": hub} for hub in config.websub.hubs]
     if config.feeds.icon:
-        feed["favicon"] = _absolute_asset(config.feeds.icon, urls)
+        feed["favicon"] = _absolute_asset(config.feeds.icon, config)
     if config.feeds.logo:
-        feed["icon"] = _absolute_asset(config.feeds.logo, urls)
+        feed["icon"] = _absolute_asset(config.feeds.logo, config)
     return feed
 
 

@@ -280,6 +280,7 @@ FRONT_MATTER_FIELDS = (
     Field("sources", _sources, default=()),
     Field("draft", boolean, default=False),
     Field("lang", text),
+    Field("translation_key", non_empty_text),
     Field("story", text),
     Field("status", choice("escalating", "steady", "de-escalating")),
     Field("escalation_level", integer(1, 5)),

@@ -154,6 +154,8 @@ class Briefing(_Record):
     images: tuple[ImageRef, ...] = ()  # images in the text, numbered as their placeholders in the HTML
     corrections: tuple[Amendment, ...] = ()  # oldest first
     updates: tuple[Amendment, ...] = ()  # oldest first
+    translation_key: str = ""  # what its versions in other languages share (a multilingual site's only)
+    translation: bool = False  # it says it is a version of another: a language suffix or a `translation_key:`
     _timestamp: float | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
@@ -250,6 +252,16 @@ class Story:
 
 
 @dataclass(frozen=True)
+class Translation:
+    """Another language's version of a briefing, as its page links to it."""
+
+    lang: str
+    slug: str
+    title: str
+    original: bool = False  # the version the others translate (in the site's default language)
+
+
+@dataclass(frozen=True)
 class BriefingContext:
     """What a briefing's page shows about the briefings around it."""
 
@@ -258,10 +270,11 @@ class BriefingContext:
     next: Briefing | None = None
     change: Change | None = None
     related: tuple[Briefing, ...] = ()
+    translations: tuple[Translation, ...] = ()  # every version in another language, in the site's language order
 
     @property
     def empty(self) -> bool:
-        return not (self.story or self.previous or self.next or self.change or self.related)
+        return not (self.story or self.previous or self.next or self.change or self.related or self.translations)
 
     def key(self) -> str:
         """Everything the context shows, as text: a page is rendered again only when this changes."""
@@ -269,7 +282,8 @@ class BriefingContext:
             return f"{b.slug}\x1f{b.title}\x1f{b.timestamp}" if b else ""
         story = f"{self.story.slug}\x1f{self.story.title}" if self.story else ""
         change = repr(self.change) if self.change else ""
-        return "\x1e".join([story, brief(self.previous), brief(self.next), change, *map(brief, self.related)])
+        return "\x1e".join([story, brief(self.previous), brief(self.next), change, *map(brief, self.related),
+                             *map(repr, self.translations)])
 
 
 EMPTY_CONTEXT = BriefingContext()

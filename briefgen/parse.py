@@ -35,6 +35,7 @@ class ParseContext:
     words_per_minute: int = 230
     actor_names: Mapping[str, str] = field(default_factory=dict)  # any spelling, casefolded → the actor's name
     authors: Mapping[str, str] = field(default_factory=dict)  # configured authors: slug → name
+    languages: tuple[str, ...] = ()  # a multilingual site's languages, the default first
 
 
 def actor_names(aliases: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
@@ -59,6 +60,7 @@ def parse_briefing(raw: bytes, shown_path: str, stem: str, context: ParseContext
     body = context.renderer.parse(front.body, front.body_first_line, _rules(meta["sections"], context))
     _check_section_overrides(front, body, shown_path, problems)
 
+    base, language = _language(front, stem, shown_path, context, problems)
     quotes = [replace(q, speaker=_actor(q.speaker, context)) for q in _quotes(body, meta, context)]
     timeline = merge_events(meta["timeline"] + _dated_items(body, context))
     warnings = _missing_kinds(body, shown_path)
@@ -66,7 +68,7 @@ def parse_briefing(raw: bytes, shown_path: str, stem: str, context: ParseContext
         problems.warn(warning)
     return Briefing(
         source=shown_path,
-        slug=meta["slug"] or slug_from_filename(stem),
+        slug=meta["slug"] or slug_from_filename(base),
         guid=meta["id"],
         title=meta["title"],
         date=_aware(meta["date"], context.timezone),
@@ -83,7 +85,7 @@ def parse_briefing(raw: bytes, shown_path: str, stem: str, context: ParseContext
         actors=tuple(dict.fromkeys([_actor(a, context) for a in meta["actors"]] + [q.speaker for q in quotes])),
         sources=meta["sources"],
         draft=meta["draft"],
-        lang=meta["lang"],
+        lang=language,
         story=meta["story"],
         status=meta["status"],
         escalation_level=meta["escalation_level"],
@@ -100,7 +102,30 @@ def parse_briefing(raw: bytes, shown_path: str, stem: str, context: ParseContext
         images=body.images,
         corrections=_amendments(front, "corrections", context, shown_path, problems),
         updates=_amendments(front, "updates", context, shown_path, problems),
+        translation_key=(meta["translation_key"] or slug_from_filename(base)) if context.languages else "",
+        translation=bool(context.languages) and (base != stem or meta["translation_key"] is not None),
     )
+
+
+def _language(front: FrontMatter, stem: str, shown_path: str, context: ParseContext,
+              problems: Problems) -> tuple[str, str | None]:
+    """The file's stem without a language suffix (``airspace.es`` → ``airspace``), and the briefing's language:
+    ``lang:``, else the suffix; on a multilingual site it must be one of ``languages:``."""
+    lang = front.meta["lang"]
+    base, dot, suffix = stem.rpartition(".")
+    if not (dot and base and suffix in context.languages):
+        base, suffix = stem, ""
+    if not context.languages:
+        return stem, lang
+    where = front.located.position(("lang",)) if lang else (1, 1)
+    if lang and suffix and lang != suffix:
+        problems.error(Problem(shown_path, *where, "lang", f"`lang: {lang}` contradicts the file name's .{suffix}",
+                               f"rename the file or write `lang: {suffix}`"))
+    elif lang and lang not in context.languages:
+        problems.error(Problem(shown_path, *where, "lang", f"{lang!r} is not one of the site's languages",
+                               "use one of " + ", ".join(context.languages) + ", or add it to `languages:` in "
+                               "briefgen.yaml"))
+    return base, lang or suffix or None
 
 
 def _actor(name: str, context: ParseContext) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
+from urllib.parse import urlsplit
 
 import jinja2
 from markupsafe import Markup
@@ -37,12 +38,14 @@ from briefgen.charts import escalation_chart
 from briefgen.config import SiteConfig
 from briefgen.errors import BuildFailed, Problem
 from briefgen.feeds import FEED_FILES, FeedContext, FeedSpec, absolutize, render_feed
+from briefgen.i18n import install, text_direction, theme_translator
 from briefgen.images import SiteImages
 from briefgen.images.encode import encoder_version
 from briefgen.images.markup import feed_figure, lead_view, placer
 from briefgen.model import Briefing, BriefingContext, CorrectionItem, Site, Taxonomy
-from briefgen.sitemaps import NEWS_SITEMAP, news_briefings, news_sitemap_xml, robots_txt, sitemap_entries, sitemap_xml
+from briefgen.sitemaps import NEWS_SITEMAP, news_items, news_sitemap_xml, robots_txt, sitemap_entries, sitemap_xml
 from briefgen.theme import Theme
+from briefgen.translations import language_name
 from briefgen.urls import (
     CORRECTIONS_ROUTE,
     Urls,
@@ -92,43 +95,76 @@ class FeedLink:
     label: str  # "RSS", "Atom", "JSON Feed"
 
 
+@dataclass(frozen=True)
+class Alternate:
+    """A page's version in a language (``hreflang``), or its ``x-default``."""
+
+    lang: str
+    url: str  # absolute
+    title: str = ""
+
+    @property
+    def name(self) -> str:
+        """The language's name in itself: "Español", "العربية"."""
+        return language_name(self.lang)
+
+    @property
+    def path(self) -> str:
+        """The URL without its host, as the site's own links are written."""
+        return urlsplit(self.url).path
+
+    @property
+    def json_ld(self) -> dict:
+        """This version as JSON-LD ``workTranslation`` / ``translationOfWork`` name it."""
+        return {"@type": "NewsArticle", "url": self.url, "inLanguage": self.lang, "headline": self.title}
+
+
+def _with_default(versions: list[Alternate]) -> tuple[Alternate, ...]:
+    return (*versions, Alternate("x-default", versions[0].url, versions[0].title))
+
+
 class PageRenderer:
     """Templates, URLs and assets of one build: renders any page. Cheap to rebuild in a worker process."""
 
-    def __init__(self, config: SiteConfig, theme: Theme, images: SiteImages | None = None):
+    def __init__(self, config: SiteConfig, theme: Theme, images: SiteImages | None = None, *,
+                 language: str | None = None):
         self.config = config
+        self.language = language or config.language  # the language of the theme's words, dates and numbers
+        self.translator = theme_translator(theme, self.language)
         self.images = images or SiteImages()
-        self.urls = Urls(config.base_url)
+        self.urls = Urls(config.base_url)  # this language's pages
+        self.shared = Urls(config.shared_base_url)  # what every language shares: static files, images
         cache = config.root / CACHE_DIR / "templates"
         try:
             cache.mkdir(parents=True, exist_ok=True)
         except OSError:
             cache = None
         self.env = theme.environment(cache)
+        install(self.env, self.translator)
         self.assets = theme.asset_paths()
         self.site_values = self._site_values()
         self._cards: dict[tuple[str, int, bool], Markup] = {}  # a briefing's card is the same on every listing
 
     def view(self, briefing: Briefing) -> BriefingView:
-        images = self.images.of(briefing.slug)
+        images = self.images.of(briefing.source)
         if images is None:
             return briefing_view(briefing, self.urls, self.config.tz)
         return briefing_view(briefing, self.urls, self.config.tz,
-                             image=lead_view(images.lead, self.urls) if images.lead else None,
-                             place=placer(images, briefing.images, self.urls))
+                             image=lead_view(images.lead, self.shared) if images.lead else None,
+                             place=placer(images, briefing.images, self.shared))
 
     def feed_content(self, briefing: Briefing, entry: str) -> str:
         """A briefing's cached feed content with its images: the lead image first, each image of the text in
         place of its placeholder, every URL absolute."""
-        images = self.images.of(briefing.slug)
+        images = self.images.of(briefing.source)
         if images is None:
             return entry
-        figure = feed_figure(lead_view(images.lead, self.urls)) if images.lead else ""
-        return figure + placer(images, briefing.images, self.urls, for_feed=True)(entry)
+        figure = feed_figure(lead_view(images.lead, self.shared)) if images.lead else ""
+        return figure + placer(images, briefing.images, self.shared, for_feed=True)(entry)
 
     def feed_image(self, briefing: Briefing) -> SharedImage | None:
-        images = self.images.of(briefing.slug)
-        return lead_view(images.lead, self.urls).feed if images is not None and images.lead else None
+        images = self.images.of(briefing.source)
+        return lead_view(images.lead, self.shared).feed if images is not None and images.lead else None
 
     def image_url(self, briefing: Briefing) -> str:
         """The absolute URL of a version of its lead image ("" without one), for sitemaps."""
@@ -149,9 +185,9 @@ class PageRenderer:
             "base_url": config.base_url,
             "home": urls.path(""),
             "generator": f"briefgen {__version__}",
-            "nav": (Link("Latest", urls.path("")), Link("Stories", urls.path("stories/")),
-                    Link("Actors", urls.path("actors/")), Link("Regions", urls.path("regions/")),
-                    Link("Tags", urls.path("tags/")), Link("Archive", urls.path("archive/"))),
+            "nav": tuple(Link(self.translator.text(f"nav.{name}"), urls.path(route)) for name, route in (
+                ("latest", ""), ("stories", "stories/"), ("actors", "actors/"), ("regions", "regions/"),
+                ("tags", "tags/"), ("archive", "archive/"))),
             "feeds": self.feed_links("", config.title),
             "search": urls.path("search/") if config.search else None,  # the search page, for the header's box
             "corrections": urls.path(CORRECTIONS_ROUTE),
@@ -168,22 +204,46 @@ class PageRenderer:
         return publisher
 
     def page(self, template: str, route: str, *, title: str, description: str = "", canonical: bool = True,
-             feeds: tuple[FeedLink, ...] = (), **values) -> bytes:
-        lang = (values["briefing"].lang if "briefing" in values else None) or self.config.language
+             feeds: tuple[FeedLink, ...] = (), alternates: tuple[Alternate, ...] = (), **values) -> bytes:
+        lang = (values["briefing"].lang if "briefing" in values else None) or self.language
         page = {
             "title": title,
             "description": description or self.config.description,
             "url": self.urls.path(route),
             "canonical": self.urls.absolute(route) if canonical else None,
             "lang": lang,
-            "dir": "rtl" if lang.split("-")[0].lower() in RTL_LANGUAGES else "ltr",
+            "dir": text_direction(lang),
             "feeds": feeds or self.site_values["feeds"],
+            "alternates": alternates,  # this page in every language it exists in, and x-default
         }
         values.setdefault("slot", _empty_slot)
         html = render_template(self.env, template, site=self.site_values, page=page, url=self.urls.path,
-                               asset=lambda name: self.urls.path(self.assets[name]), to_json=_json_for_script,
+                               asset=lambda name: self.shared.path(self.assets[name]), to_json=_json_for_script,
                                card=self.card, author_ld=self.author_ld, **values)
         return without_indentation(html).encode("utf-8")
+
+    def language_urls(self, code: str) -> Urls:
+        return Urls(self.config.shared_base_url + self.config.prefix(code))
+
+    def alternates(self, briefing: Briefing, context: BriefingContext) -> tuple[Alternate, ...]:
+        """A briefing in every language it exists in (itself included), then ``x-default``: its version in the
+        default language, else itself. Reciprocal by construction: every version lists the same set."""
+        if not context.translations:
+            return ()
+        own = Alternate(self.config.language, self.urls.absolute(briefing_route(briefing.slug)), briefing.title)
+        others = [Alternate(t.lang, self.language_urls(t.lang).absolute(briefing_route(t.slug)), t.title)
+                  for t in context.translations]
+        return _with_default(sorted([own, *others], key=self._language_order))
+
+    def home_alternates(self) -> tuple[Alternate, ...]:
+        """Every language's home page, on a multilingual site."""
+        if not self.config.languages:
+            return ()
+        return _with_default([Alternate(code, self.language_urls(code).absolute(""), "")
+                              for code in self.config.language_codes])
+
+    def _language_order(self, alternate: Alternate) -> int:
+        return self.config.language_codes.index(alternate.lang)
 
     def author_ld(self, authors: tuple[BylineView, ...]) -> list[dict]:
         """JSON-LD ``author``: one Person per author, with their page and what the config says of them."""
@@ -224,9 +284,9 @@ class PageRenderer:
         def slot(name: str) -> Markup:  # a part of briefing.html that depends on other briefings
             return Markup(render_template(self.env, f"partials/slot_{name}.html", **values).strip())
         page = self.page("briefing.html", briefing_route(briefing.slug), title=view.title, description=view.summary,
-                         briefing=view, slot=slot)
-        images = self.images.of(briefing.slug)
-        place = placer(images, briefing.images, self.urls, for_feed=True) if images else None
+                         briefing=view, slot=slot, alternates=self.alternates(briefing, context))
+        images = self.images.of(briefing.source)
+        place = placer(images, briefing.images, self.shared, for_feed=True) if images else None
         return page, dump(briefing_record(briefing, self.config, self.urls, context, view.image, place))
 
     def feed_entry(self, briefing: Briefing) -> str:
@@ -294,7 +354,8 @@ class PlanInputs:
     now: dt.datetime  # the build's "now": what the news sitemap's last two days end with
 
 
-def plan_site(site: Site, renderer: PageRenderer, theme: Theme, inputs: PlanInputs) -> Iterator[Planned]:
+def plan_site(site: Site, renderer: PageRenderer, inputs: PlanInputs) -> Iterator[Planned]:
+    """One language's pages, feeds and data (paths inside its folder: see :func:`in_folder`)."""
     config = renderer.config
     plan = _Plan(site, renderer, inputs)
     yield from plan.home_pages()
@@ -302,8 +363,6 @@ def plan_site(site: Site, renderer: PageRenderer, theme: Theme, inputs: PlanInpu
     for taxonomy in site.taxonomies:
         yield from plan.taxonomy(taxonomy)
     yield from plan.archive()
-    yield plan.planned("404.html", "page", ("404",),
-                       lambda: renderer.page("404.html", "404.html", title="Page not found", canonical=False))
     yield from plan.feeds(FeedSpec(config.title, "", site.briefings, full=config.feeds.content == "full",
                                    limit=config.feeds.limit))
     yield from plan.corrections()
@@ -311,17 +370,39 @@ def plan_site(site: Site, renderer: PageRenderer, theme: Theme, inputs: PlanInpu
                        ("api", *(summary_key(b, site.context(b.slug).change) for b in site.briefings)),
                        lambda: render_api_index(site, config, renderer.urls))
     yield from plan.api_groups()
+
+
+def in_folder(outputs: Iterator[Planned], folder: str) -> Iterator[Planned]:
+    """A language's outputs in its folder ("es/"); the default language's stay where they are."""
+    if not folder:
+        yield from outputs
+        return
+    for planned in outputs:
+        yield Planned(folder + planned.path, planned.kind, digest(planned.fingerprint, folder), planned.make)
+
+
+def plan_shared(languages: list[tuple[Site, PageRenderer]], renderer: PageRenderer, theme: Theme, key: str,
+                now: dt.datetime) -> Iterator[Planned]:
+    """What every language shares: the 404 page, static files, schemas, sitemaps, robots.txt."""
+    config = renderer.config
+
+    def planned(path: str, kind: str, parts: Sequence[str], make: Callable[[], bytes]) -> Planned:
+        return Planned(path, kind, digest(key, path, *parts), make)
+    yield planned("404.html", "page", ("404",),
+                  lambda: renderer.page("404.html", "404.html", title="Page not found", canonical=False))
     for path, data in schema_files():
         yield _literal(path, data)
     yield from _static(theme, config.root / "static")
-    sitemap = sitemap_entries(site, renderer.urls, config, renderer.image_url)
-    yield plan.planned("sitemap.xml", "meta", ("sitemap", *(entry.key() for entry in sitemap)),
-                       lambda: sitemap_xml(sitemap))
+    sitemap = [entry for site, own in languages
+               for entry in sitemap_entries(site, own.urls, own.config, own.image_url, own.alternates,
+                                              own.home_alternates())]
+    yield planned("sitemap.xml", "meta", ("sitemap", *(entry.key() for entry in sitemap)),
+                  lambda: sitemap_xml(sitemap))
     if config.news_name:
-        news = news_briefings(site, inputs.now)
-        yield plan.planned(NEWS_SITEMAP, "meta", ("news", *plan.member_digests(news)),
-                           lambda: news_sitemap_xml(news, renderer.urls, config))
-    yield _literal("robots.txt", robots_txt(renderer.urls, config))
+        news = news_items([(site, own.urls, own.config) for site, own in languages], now)
+        yield planned(NEWS_SITEMAP, "meta", ("news", *(repr(item) for item in news)),
+                      lambda: news_sitemap_xml(news, config))
+    yield _literal("robots.txt", robots_txt(renderer.shared, config))
     yield _literal(".nojekyll", b"")
     if config.cname:
         yield _literal("CNAME", config.cname.encode() + b"\n")
@@ -362,7 +443,8 @@ class _Plan:
         def page(route, number, pagination, items):
             title = self.config.title if number == 1 else f"{self.config.title} — page {number}"
             return self.renderer.page("index.html", route, title=title, description=self.config.description,
-                                      briefings=items, pagination=pagination)
+                                      briefings=items, pagination=pagination,
+                                      alternates=self.renderer.home_alternates() if number == 1 else ())
         yield from self.paginated(home_route(1), self.site.briefings, "home", (), page)
 
     def taxonomy(self, taxonomy: Taxonomy) -> Iterator[Planned]:
@@ -388,7 +470,7 @@ class _Plan:
                     shown = term.briefings[(number - 1) * self.config.per_page:number * self.config.per_page]
                     extra["quotes"] = quote_refs(term.name, shown, self.urls, self.config.tz)
                 if taxonomy.key == "authors":  # an author's page: who they are
-                    extra["author"] = author_view(term.name, self.config.authors.get(term.slug), self.urls)
+                    extra["author"] = author_view(term.name, self.config.authors.get(term.slug), self.renderer.shared)
                     about = "by"
                 return self.renderer.page(TERM_TEMPLATES.get(taxonomy.key, "term.html"), page_route_,
                                           title=f"{labels.singular}: {term.name}", labels=labels, term=view,
@@ -493,7 +575,7 @@ class _Plan:
                     "story.html", page_route_, title=story.title, feeds=feeds, pagination=pagination,
                     description=story.description or f"Briefings on {story.title}, with their timeline",
                     story=story_view(story, self.urls, tz, items, with_timeline=number == 1),
-                    chart=escalation_chart(story, "escalation-chart", tz) if number == 1 else "")
+                    chart=escalation_chart(story, "escalation-chart", tz, self.renderer.translator) if number == 1 else "")
             yield from self.paginated(route, story.briefings, "story",
                                       (story.title, story.description, *self.member_digests(story.briefings)), page)
             yield from self.feeds(self.term_feed(title, route, story.briefings))

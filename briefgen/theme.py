@@ -14,6 +14,7 @@ from pathlib import Path
 import jinja2
 
 from briefgen.errors import BuildFailed, Problem
+from briefgen.i18n import check_message_files, message_files, message_folders
 
 PACKAGE_THEMES = Path(__file__).parent / "themes"  # inside an installed wheel
 SOURCE_THEMES = Path(__file__).parent.parent / "themes"  # in a source checkout
@@ -37,6 +38,7 @@ class StaticFile:
 class Theme:
     folders: tuple[Path, ...]  # most specific first: site overrides, chosen theme, built-in default
     static_files: tuple[StaticFile, ...]
+    i18n_folders: tuple[Path, ...] = ()  # message files (i18n/<lang>.yaml), most specific first like the templates
 
     def environment(self, bytecode_cache: Path | None = None) -> jinja2.Environment:
         default = builtin_theme()
@@ -54,12 +56,14 @@ class Theme:
         )
 
     def fingerprint(self) -> str:
-        """A hash of every template and static file: caches depend on it."""
+        """A hash of every template, message file and static file: caches depend on it."""
         hasher = hashlib.blake2b(digest_size=16)
         for folder in self.folders:
             for path in sorted(folder.rglob("*")):
                 if path.is_file():
                     hasher.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+        for path in message_files(self.i18n_folders):
+            hasher.update(b"i18n\0" + path.name.encode() + b"\0" + path.read_bytes())
         for static in self.static_files:
             hasher.update(f"{static.route}\0{static.fingerprint}".encode())
         return hasher.hexdigest()
@@ -75,7 +79,18 @@ def load_theme(site_root: Path, name: str, config_shown: str = "briefgen.yaml") 
     theme_roots = [chosen] + ([default] if default is not None and default != chosen else [])
     template_folders = [site_root / "templates"] if (site_root / "templates").is_dir() else []
     template_folders += [root / "templates" for root in theme_roots if (root / "templates").is_dir()]
-    return Theme(folders=tuple(template_folders), static_files=_static_files(reversed(theme_roots)))
+    i18n_folders = message_folders(site_root, theme_roots)
+    check_message_files(i18n_folders, shown=lambda path: _shown(path, site_root))
+    return Theme(folders=tuple(template_folders), static_files=_static_files(reversed(theme_roots)),
+                 i18n_folders=i18n_folders)
+
+
+def _shown(path: Path, site_root: Path) -> str:
+    """A message file as problems name it: relative to the site folder when it is in it."""
+    try:
+        return path.relative_to(site_root).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _find_theme(site_root: Path, name: str, config_shown: str) -> Path:

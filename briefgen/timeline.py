@@ -3,7 +3,8 @@
 Accepted dates at the start of an item (bold or not, then a dash or a colon): ``2025-11-29``,
 ``29 November 2025``, ``November 29, 2025``, ``29/11/2025`` or ``29.11.2025`` (day first unless the site says
 otherwise), and month names in every language of ``briefgen/languages/`` (``29 de noviembre de 2025``,
-``1er mars 2026``, ``14. Mai 2026``, ``14 maggio 2026``).
+``1er mars 2026``, ``14. Mai 2026``, ``14 maggio 2026``, ``29 تشرين الثاني 2025``), with the Arab press's two
+names of a month (``29 نوفمبر/تشرين الثاني 2025``); numbers in any digits (Arabic-Indic ``٢٩ نوفمبر ٢٠٢٥`` too).
 """
 
 from __future__ import annotations
@@ -17,13 +18,17 @@ from briefgen.model import TimelineEvent
 
 _MONTHS = lexicon().months
 
-_MONTH_WORD = r"[^\W\d_]{3,10}\.?"
+# a month's name: one word ("Mai", "آب"), or two for the months the lexicon names with two ("تشرين الثاني")
+_TWO_WORD_MONTHS = sorted({name.split()[0] for name in _MONTHS if " " in name}, key=len, reverse=True)
+_MONTH_WORD = "(?:" + "".join(rf"{re.escape(first)}\s+[^\W\d_]{{2,10}}|" for first in _TWO_WORD_MONTHS) \
+    + r"[^\W\d_]{2,10}\.?)"
+_SAME_MONTH = rf"(?:\s*/\s*{_MONTH_WORD})?"  # the Arab press names both: "29 نوفمبر/تشرين الثاني 2025"
 _BOLD = r"(?:\*\*|__)?"
 _SEPARATOR = rf"{_BOLD}\s*(?:[—–]|-{{1,2}}|:){_BOLD}\s+"
 _DATE_FORMS = (
     ("iso", r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"),
-    ("day_month", rf"(?P<d>\d{{1,2}})(?:st|nd|rd|th|er|º|°|\.)?\s+(?:de\s+)?(?P<mon>{_MONTH_WORD})\s+(?:de\s+)?"
-                  r"(?P<y>\d{4})"),
+    ("day_month", rf"(?P<d>\d{{1,2}})(?:st|nd|rd|th|er|º|°|\.)?\s+(?:de\s+)?(?P<mon>{_MONTH_WORD}){_SAME_MONTH}"
+                  r"\s+(?:de\s+)?(?P<y>\d{4})"),
     ("month_day", rf"(?P<mon>{_MONTH_WORD})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})"),
     ("numeric", r"(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})"),
 )

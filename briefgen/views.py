@@ -32,12 +32,14 @@ class When:
     iso: str  # RFC 3339, for <time datetime>
     display: str  # "29 November 2025"
     time: str = ""  # "14:05 CET" or "14:05 UTC−4", when the moment was given with a time of day
+    moment: dt.datetime | None = None  # aware, in the site's time zone: templates format it in the page's language
+    timed: bool = False  # whether the moment was given with a time of day
 
     @classmethod
     def of(cls, moment: dt.datetime, timezone: tzinfo, timed: bool = False) -> When:
         local = moment.astimezone(timezone)
         time = f"{local:%H:%M} {zone_label(local)}" if timed else ""
-        return cls(iso=local.isoformat(), display=f"{local.day} {local:%B %Y}", time=time)
+        return cls(iso=local.isoformat(), display=f"{local.day} {local:%B %Y}", time=time, moment=local, timed=timed)
 
     @property
     def full(self) -> str:
@@ -82,6 +84,7 @@ class EventView:
     iso: str  # YYYY-MM-DD
     display: str
     text: str
+    day: dt.date | None = None  # for ``{{ event.day | long_date }}``
 
 
 @dataclass(frozen=True)
@@ -181,10 +184,13 @@ class BriefingView:
 class TaxonomyLabels:
     plural: str  # "Tags"
     singular: str  # "Tag"
+    key: str = ""  # "tags": templates look its words up as messages (taxonomy.tags.plural…)
 
 
-TAXONOMY_LABELS = {"tags": TaxonomyLabels("Tags", "Tag"), "regions": TaxonomyLabels("Regions", "Region"),
-                   "actors": TaxonomyLabels("Actors", "Actor"), "authors": TaxonomyLabels("Authors", "Author")}
+TAXONOMY_LABELS = {"tags": TaxonomyLabels("Tags", "Tag", "tags"),
+                   "regions": TaxonomyLabels("Regions", "Region", "regions"),
+                   "actors": TaxonomyLabels("Actors", "Actor", "actors"),
+                   "authors": TaxonomyLabels("Authors", "Author", "authors")}
 CHANGE_LABELS = {"escalated": "Escalated", "de-escalated": "De-escalated", "held": "Held"}
 
 
@@ -235,6 +241,11 @@ class MonthView:
     count: int
     briefings: tuple[BriefingView, ...]  # may be empty on the archive index of a large site
 
+    @property
+    def first_day(self) -> dt.date:
+        """The month's first day, so that ``{{ month | month_year }}`` names it in the page's language."""
+        return dt.date(int(self.anchor[:4]), int(self.anchor[5:7]), 1)
+
 
 @dataclass(frozen=True)
 class Pagination:
@@ -279,6 +290,7 @@ class StoryEventView:
     display: str
     text: str
     briefing: Link
+    day: dt.date | None = None  # for ``{{ event.day | long_date }}``
 
 
 @dataclass(frozen=True)
@@ -347,8 +359,8 @@ def briefing_view(briefing: Briefing, urls: Urls, timezone: tzinfo, image: Image
         sources=tuple(Link(text=source.name, url=source.url) for source in briefing.sources),
         quotes=tuple(QuoteView(speaker=q.speaker, role=q.role, text=q.text, section=q.section)
                      for q in briefing.quotes),
-        timeline=tuple(EventView(iso=e.date.isoformat(), display=f"{e.date.day} {e.date:%B %Y}", text=e.text)
-                       for e in briefing.timeline),
+        timeline=tuple(EventView(iso=e.date.isoformat(), display=f"{e.date.day} {e.date:%B %Y}", text=e.text,
+                                 day=e.date) for e in briefing.timeline),
         timeline_after=_anchor_of_kind(briefing, "escalation"),
         quotes_after=_anchor_of_kind(briefing, "reactions"),
         word_count=briefing.word_count,
@@ -430,7 +442,7 @@ def story_view(story: Story, urls: Urls, timezone: tzinfo, items: tuple[Briefing
         count=len(story.briefings), status=story.status, escalation_level=story.escalation_level,
         latest=briefing_view(story.latest, urls, timezone), first=When.of(story.briefings[-1].date, timezone),
         timeline=tuple(StoryEventView(iso=e.date.isoformat(), display=f"{e.date.day} {e.date:%B %Y}", text=e.text,
-                                      briefing=_briefing_link(e.briefing, urls)) for e in events),
+                                      briefing=_briefing_link(e.briefing, urls), day=e.date) for e in events),
         briefings=items)
 
 

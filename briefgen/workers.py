@@ -39,6 +39,7 @@ from briefgen.search import briefing_words
 from briefgen.sections import SectionClassifier
 from briefgen.selfcheck import links_in
 from briefgen.theme import Theme
+from briefgen.translations import language_of
 from briefgen.write import write_file
 
 POOL_THRESHOLD = 48  # fewer files than this are parsed in this process
@@ -74,6 +75,8 @@ class PageJob:
     body: str  # the source digest its packed briefing is kept under in the build cache
     context: BriefingContext
     targets: tuple[str | None, str | None]  # the files they go to (None: already there)
+    language: str = ""  # which renderer makes them ("" : the only one)
+    folder: str = ""  # its language's folder in the site ("" or "es/")
 
 
 @dataclass(frozen=True)
@@ -94,15 +97,17 @@ def parse_context(config: SiteConfig) -> ParseContext:
     return ParseContext(timezone=config.tz, renderer=MarkdownRenderer(sanitize=config.sanitize),
                         classifier=SectionClassifier.with_extra(config.sections), day_first=config.day_first,
                         words_per_minute=config.words_per_minute, actor_names=actor_names(config.actors),
-                        authors={slug: author.name for slug, author in config.authors.items()})
+                        authors={slug: author.name for slug, author in config.authors.items()},
+                        languages=tuple(language.code for language in config.languages))
 
 
 class Worker:
     """Everything one process needs to parse and render; built once per process."""
 
     def __init__(self, config: SiteConfig, theme: Theme | None):
+        self.config, self.theme = config, theme
         self.context = parse_context(config)
-        self.renderer = PageRenderer(config, theme) if theme is not None else None
+        self.renderers: dict[str, PageRenderer] = {}  # by language, made when first needed
 
     def run(self, task: Task) -> Parsed:
         recorded = time.time_ns()
@@ -129,10 +134,18 @@ class Worker:
                       tuple(problems.errors), tuple(problems.warnings), products)
 
     def _products(self, briefing: Briefing) -> Prepared | None:
-        if self.renderer is None:
+        if self.theme is None:
             return None
-        return Prepared(entry=zlib.compress(self.renderer.feed_entry(briefing).encode(), 6), body=pack(briefing),
-                        words=briefing_words(briefing).encode() if self.renderer.config.search else b"")
+        return Prepared(entry=zlib.compress(self._renderer(briefing).feed_entry(briefing).encode(), 6),
+                        body=pack(briefing), words=briefing_words(briefing).encode() if self.config.search else b"")
+
+    def _renderer(self, briefing: Briefing) -> PageRenderer:
+        """The renderer of the briefing's language (its feed entry's labels and addresses are that language's)."""
+        code = language_of(briefing, self.config)
+        if code not in self.renderers:
+            config = self.config.for_language(code) if self.config.languages else self.config
+            self.renderers[code] = PageRenderer(config, self.theme)
+        return self.renderers[code]
 
 
 def pack(briefing: Briefing) -> bytes:
@@ -162,7 +175,7 @@ class _Making:
     pages: list[PageJob]
     outputs: list[Planned]
     targets: list[str | None]  # where each output goes (None: already there)
-    renderer: PageRenderer
+    renderers: dict[str, PageRenderer]  # by language: a page is made by its language's
     cache: BuildCache
     fresh: bool  # the folder is new (see :func:`briefgen.write.write_file`)
 
@@ -174,10 +187,10 @@ class _Making:
                 else self._output(index - len(self.pages)) for index in indices]
 
     def _page(self, job: PageJob, bodies: dict[str, bytes]) -> Made:
-        outputs = self.renderer.briefing_outputs(unpack(bodies[job.body]), job.context)
+        outputs = self.renderers[job.language].briefing_outputs(unpack(bodies[job.body]), job.context)
         for target, data in zip(job.targets, outputs):
             self._write(target, data)
-        base_url = self.renderer.config.base_url
+        base_url = self.base_url
         return (tuple(map(len, outputs)),
                 (_unique(links_in(".html", outputs[0], base_url)), _unique(links_in(".json", outputs[1], base_url))))
 
@@ -185,7 +198,12 @@ class _Making:
         output = self.outputs[index]
         data = output.make()
         self._write(self.targets[index], data)
-        return (len(data),), (_unique(links_in(output.path, data, self.renderer.config.base_url)),)
+        return (len(data),), (_unique(links_in(output.path, data, self.base_url)),)
+
+    @property
+    def base_url(self) -> str:
+        """The whole site's (a language's renderer has its own folder's)."""
+        return next(iter(self.renderers.values())).config.shared_base_url
 
     def _write(self, target: str | None, data: bytes) -> None:
         if target is not None:
@@ -233,14 +251,15 @@ def parse_all(tasks: list[Task], config: SiteConfig, theme: Theme | None,
         yield from batch.results()
 
 
-def make_all(pages: list[PageJob], outputs: list[Planned], targets: list[str | None], renderer: PageRenderer,
+def make_all(pages: list[PageJob], outputs: list[Planned], targets: list[str | None],
+             renderers: dict[str, PageRenderer],
              cache: BuildCache, fresh: bool,
              jobs: int | None = None) -> Iterator[Made]:
     """Render and write every briefing page and record of ``pages``, then make and write every planned output
     (listing pages, feeds, data): for each, in that order, the sizes of the files and the links they hold. The
     work is done in forked processes, which inherit the plan and the site it was made from (nothing is sent but
     indices); where processes cannot be forked, here."""
-    making = _Making(pages, outputs, targets, renderer, cache, fresh)
+    making = _Making(pages, outputs, targets, renderers, cache, fresh)
     count = len(pages) + len(outputs)
     jobs = jobs or os.cpu_count() or 1
     if count < POOL_THRESHOLD or jobs == 1 or not CAN_FORK:

@@ -40,20 +40,20 @@ class BriefingImages:
 
 @dataclass
 class SiteImages:
-    by_slug: dict[str, BriefingImages] = field(default_factory=dict)
+    by_source: dict[str, BriefingImages] = field(default_factory=dict)  # by the briefing's file
     sources: dict[str, Path] = field(default_factory=dict)  # shown path → the file
     stats: dict[str, tuple[int, int]] = field(default_factory=dict)  # shown path → (mtime_ns, size)
     recorded: dict[str, int] = field(default_factory=dict)  # shown path → when it was read (ns)
     encoder: Encoder | None = None
 
-    def of(self, slug: str) -> BriefingImages | None:
-        return self.by_slug.get(slug)
+    def of(self, source: str) -> BriefingImages | None:
+        return self.by_source.get(source)
 
     def variants(self) -> Iterator[tuple[Variant, str]]:
         """Every file to make, once, each with the source it is made from; a source's variants in a row, and
         one width's formats together, so the encoder decodes and resizes as little as it can."""
         seen = set()
-        for images in self.by_slug.values():
+        for images in self.by_source.values():
             pictures = [*images.body, *([images.lead.picture] if images.lead and images.lead.picture else [])]
             made = [(v, p.file.path) for p in pictures for v in p.variants]
             if images.lead is not None and images.lead.crops is not None:
@@ -104,7 +104,7 @@ def resolve_images(briefings: tuple[Briefing, ...], config: SiteConfig, cache: B
         if any(f is None for f in body):
             continue
         pictures = tuple(picture(f, config.images, formats) for f in body)
-        site.by_slug[briefing.slug] = BriefingImages(lead, pictures, _key(lead, pictures, formats))
+        site.by_source[briefing.source] = BriefingImages(lead, pictures, _key(lead, pictures, formats))
     site.sources, site.stats, site.recorded = reader.paths, reader.stats, reader.recorded
     reader.save()
     return site
