@@ -198,7 +198,9 @@ class Translator:
         for catalog in self.catalogs:
             if key in catalog:
                 return catalog[key]
-        raise MessageError(f"no message {key!r} in i18n/{FALLBACK_LANGUAGE}.yaml nor in i18n/{self.language}.yaml")
+        files = dict.fromkeys(f"i18n/{code}.yaml" for code in (self.language, FALLBACK_LANGUAGE))
+        raise MessageError(f"no message {key!r} in {' nor '.join(files)}: add it to the theme's "
+                           f"i18n/{FALLBACK_LANGUAGE}.yaml, or correct the key")
 
     def text(self, key: str, **params: Any) -> str:
         """The message as plain text (for SVG, attributes built in Python, navigation labels)."""

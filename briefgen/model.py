@@ -155,7 +155,7 @@ class Briefing(_Record):
     corrections: tuple[Amendment, ...] = ()  # oldest first
     updates: tuple[Amendment, ...] = ()  # oldest first
     translation_key: str = ""  # what its versions in other languages share (a multilingual site's only)
-    translation: bool = False  # it says it is a version of another: a language suffix or a `translation_key:`
+    translation: bool = False  # its file name says it is a version of another (a language suffix: x.es.md)
     _timestamp: float | None = field(default=None, init=False, repr=False, compare=False)
 
     @property

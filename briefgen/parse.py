@@ -103,7 +103,7 @@ def parse_briefing(raw: bytes, shown_path: str, stem: str, context: ParseContext
         corrections=_amendments(front, "corrections", context, shown_path, problems),
         updates=_amendments(front, "updates", context, shown_path, problems),
         translation_key=(meta["translation_key"] or slug_from_filename(base)) if context.languages else "",
-        translation=bool(context.languages) and (base != stem or meta["translation_key"] is not None),
+        translation=bool(context.languages) and base != stem,
     )
 
 

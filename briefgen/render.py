@@ -132,7 +132,7 @@ class PageRenderer:
         self.language = language or config.language  # the language of the theme's words, dates and numbers
         self.translator = theme_translator(theme, self.language)
         self.images = images or SiteImages()
-        self.urls = Urls(config.base_url)  # this language's pages
+        self.urls = Urls(config.base_url, config.shared_base_url)  # this language's pages
         self.shared = Urls(config.shared_base_url)  # what every language shares: static files, images
         cache = config.root / CACHE_DIR / "templates"
         try:
@@ -185,7 +185,7 @@ class PageRenderer:
             "base_url": config.base_url,
             "home": urls.path(""),
             "generator": f"briefgen {__version__}",
-            "nav": tuple(Link(self.translator.text(f"nav.{name}"), urls.path(route)) for name, route in (
+            "nav": tuple(Link(self._menu_label(name), urls.path(route)) for name, route in (
                 ("latest", ""), ("stories", "stories/"), ("actors", "actors/"), ("regions", "regions/"),
                 ("tags", "tags/"), ("archive", "archive/"))),
             "feeds": self.feed_links("", config.title),
@@ -194,6 +194,11 @@ class PageRenderer:
             "corrections_policy": config.corrections_policy_url,
             "publisher": self._publisher(),
         }
+
+    def _menu_label(self, name: str) -> str:
+        """A menu entry: the language's own label from the config's ``languages:``, else the theme's message."""
+        info = next((language for language in self.config.languages if language.code == self.config.language), None)
+        return (info.menu.get(name) if info else None) or self.translator.text(f"nav.{name}")
 
     def _publisher(self) -> dict:
         """JSON-LD ``publisher``: the site, with its corrections policy when it has one."""
@@ -223,7 +228,7 @@ class PageRenderer:
         return without_indentation(html).encode("utf-8")
 
     def language_urls(self, code: str) -> Urls:
-        return Urls(self.config.shared_base_url + self.config.prefix(code))
+        return Urls(self.config.shared_base_url + self.config.prefix(code), self.config.shared_base_url)
 
     def alternates(self, briefing: Briefing, context: BriefingContext) -> tuple[Alternate, ...]:
         """A briefing in every language it exists in (itself included), then ``x-default``: its version in the
@@ -575,7 +580,8 @@ class _Plan:
                     "story.html", page_route_, title=story.title, feeds=feeds, pagination=pagination,
                     description=story.description or f"Briefings on {story.title}, with their timeline",
                     story=story_view(story, self.urls, tz, items, with_timeline=number == 1),
-                    chart=escalation_chart(story, "escalation-chart", tz, self.renderer.translator) if number == 1 else "")
+                    chart=escalation_chart(story, "escalation-chart", tz, self.renderer.translator)
+                    if number == 1 else "")
             yield from self.paginated(route, story.briefings, "story",
                                       (story.title, story.description, *self.member_digests(story.briefings)), page)
             yield from self.feeds(self.term_feed(title, route, story.briefings))

@@ -45,8 +45,9 @@ def language_of(briefing: Briefing, config: SiteConfig) -> str:
 
 
 def check_translations(briefings: list[Briefing], config: SiteConfig, problems: Problems) -> None:
-    """Two briefings in one language with one translation key, and a translation with no other version, are
-    errors naming the files."""
+    """Two briefings in one language with one translation key, and a file named as a translation (``x.es.md``)
+    with no other version, are errors naming the files. (A ``translation_key:`` may name versions still to come:
+    an archive imported in several languages has articles that were never translated.)"""
     groups: dict[str, list[Briefing]] = defaultdict(list)
     for briefing in briefings:
         groups[briefing.translation_key].append(briefing)
@@ -66,8 +67,8 @@ def check_translations(briefings: list[Briefing], config: SiteConfig, problems: 
                 if briefing.translation:
                     problems.error(Problem(briefing.source, key="translation_key",
                                            message=f"a translation of {key!r}, but no other version of it exists",
-                                           hint="add the original (a file of the same name without the language "
-                                                "suffix, or with the same `translation_key:`), or fix the name"))
+                                           hint="add the original (the same file name without the language suffix), "
+                                                "or rename this file without the suffix and write `lang:`"))
 
 
 def language_sites(briefings: list[Briefing], config: SiteConfig, digest_of: Callable[[Briefing], str],

@@ -18,6 +18,7 @@ _SRCSET = re.compile(r"""(?P<lead>\bsrcset=(?P<quote>["']))(?P<value>.*?)(?P=quo
 @dataclass(frozen=True)
 class Urls:
     base_url: str  # absolute, ends with "/"
+    site_url: str = ""  # a language's Urls: the whole site's base URL, which links written in content start from
 
     @property
     def base_path(self) -> str:
@@ -36,7 +37,10 @@ class Urls:
 
     def rebase_html(self, html: str) -> str:
         """Root-relative links written in content (``/briefings/x/``) are relative to the site, not the host:
-        give them the base path, unless they already carry it."""
+        give them the base path, unless they already carry it. (On a multilingual site, the whole site's: an
+        article's ``/archive/`` is the site's archive, whatever its language.)"""
+        if self.site_url and self.site_url != self.base_url:
+            return Urls(self.site_url).rebase_html(html)
         if self.base_path == "/":
             return html
 

@@ -5,7 +5,9 @@ They live in ../shared/realworld beside the repository, not in it; without that 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -44,3 +46,32 @@ def test_archive_imports_and_builds(name, tmp_path, monkeypatch):
     assert published >= 0.99 * (len(imported) - drafts)
     index = json.loads((site / "site/api/briefings.json").read_text())
     assert index and published > 100
+
+
+def test_bitcoinops_builds_as_one_multilingual_site(tmp_path, monkeypatch):
+    """The Optech newsletters in nine languages: each version in its language's folder, the versions of one
+    newsletter (the same file name in each language's folder) linked by reciprocal hreflang."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    languages = ["en", "cs", "de", "es", "fr", "hi", "ja", "pt", "zh"]
+    site = write_site(tmp_path, {"briefgen.yaml": "title: Optech\nbase_url: https://example.org/optech/\n"
+                                                  f"languages: [{', '.join(languages)}]\n", "content/.keep": ""})
+    run_import(load_config(site / "briefgen.yaml"),
+               ImportOptions(sources=(str(REALWORLD / "bitcoinops/source/_posts"),)))
+    built = run_cli("build", cwd=site)
+    assert built.exit_code == 0, built.output[-3000:]
+    output = site / "site"
+    for code in languages:
+        folder = output / ("" if code == "en" else code)
+        assert (folder / "index.html").is_file() and (folder / "feed.xml").is_file(), code
+    alternates = {}
+    for page in output.glob("**/briefings/*/index.html"):
+        found = re.findall(r'<link rel="alternate" hreflang="([a-z-]+)" href="([^"]+)">', page.read_text("utf-8"))
+        if found:
+            alternates[page.relative_to(output).as_posix()] = dict(found)
+    assert len(alternates) > 1500
+    for path, versions in alternates.items():  # reciprocal: every version names the same set
+        own = "https://example.org/optech/" + path.removesuffix("index.html")
+        assert own in map(unquote, versions.values()) and versions["x-default"] == versions.get("en", versions["x-default"])
+        for lang, url in versions.items():
+            other = unquote(url.removeprefix("https://example.org/optech/")) + "index.html"
+            assert alternates.get(other) == versions, (path, other)

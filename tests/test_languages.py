@@ -19,7 +19,7 @@ timezone: UTC
 languages:
   en: {}
   es: {title: Informes de crisis, description: Informes estructurados.}
-  ar: {title: موجزات الأزمة}
+  ar: {title: موجزات الأزمة, menu: {latest: الأحدث}}
 """
 BODY = {"en": "Lead about the airspace.\n\n## Context\n\nSome context.\n",
         "es": "Entrada sobre el espacio aéreo.\n\n## Contexto\n\nAlgo de contexto.\n",
@@ -84,6 +84,7 @@ def test_pages_are_in_their_language_and_direction(site):
     assert arabic.html["lang"] == "ar" and arabic.html["dir"] == "rtl"
     assert spanish.select_one('link[rel="stylesheet"]')["href"].startswith("/ml/static/")  # shared assets
     assert page(site, "es").select_one(".site-title").get_text(strip=True) == "Informes de crisis"
+    assert page(site, "ar").select_one(".site-nav a").get_text() == "الأحدث"  # the config's menu label
 
 
 def test_hreflang_is_reciprocal_and_names_x_default(site):

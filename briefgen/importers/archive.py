@@ -43,6 +43,7 @@ KEY_MAP: dict[str, str] = {
     "slug": "slug",
     "draft": "draft", "published": "draft", "status": "draft",
     "lang": "lang", "language": "lang", "locale": "lang",
+    "translationkey": "translation_key", "translation_key": "translation_key", "ref": "translation_key",
     "aliases": "aliases", "redirect_from": "aliases", "permalink": "aliases", "url": "aliases",
     "source_url": "sources", "canonical": "sources", "canonical_url": "sources", "original_url": "sources",
 }
@@ -112,6 +113,9 @@ def import_foreign(source: ForeignFile, *, fallback_date: dt.date) -> Imported:
     stem_date = _file_name_date(relative.stem)
     front: dict[str, Any] = {"title": title, "date": mapper.date(stem_date, fallback_date)}
     mapper.fill(front)
+    if "lang" in front and "translation_key" not in front:
+        # versions of one article share its file name, each in its language's folder (en/x.md, fr/x.md)
+        front["translation_key"] = relative.parent.name if relative.stem == "index" else relative.stem
     old_paths = mapper.old_paths(source, front)
     if old_paths:
         front["aliases"] = old_paths
@@ -261,6 +265,7 @@ class _Mapper:
         self._slug(front)
         self._draft(front)
         self._lang(front)
+        self._translation_key(front)
         self._sources(front)
         self._expiry()
         for key in NATIVE_KEYS:
@@ -339,6 +344,14 @@ class _Mapper:
             if isinstance(value, str) and re.fullmatch(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*", value.strip()):
                 self.used.add(key)
                 front["lang"] = value.strip().replace("_", "-")
+                return
+
+    def _translation_key(self, front: dict[str, Any]) -> None:
+        for key in source_keys("translation_key"):
+            value = self.meta.get(key)
+            if isinstance(value, (str, int)) and str(value).strip():
+                self.used.add(key)
+                front["translation_key"] = str(value).strip()
                 return
 
     def _sources(self, front: dict[str, Any]) -> None:

@@ -1,6 +1,8 @@
 /* Search for a briefgen site: reads ?q=, looks its words up in the static index under search/ and lists the
    briefings that contain every word (the last word may be the start of one). No external requests.
-   The index format and the word normalisation are briefgen/search.py's; keep the two in step. */
+   The index format and the word normalisation are briefgen/search.py's; keep the two in step.
+   Every word it shows comes from the page (data- attributes of #search-results, from the theme's messages),
+   so it speaks the page's language. */
 (() => {
   "use strict";
   const region = document.getElementById("search-results");
@@ -12,6 +14,17 @@
   const MARKS = /\p{M}/gu;
   const TOKEN = /[\p{L}\p{N}]{2,}/gu;
   const loaded = new Map();
+  const words = region.dataset;
+  const lang = words.lang || document.documentElement.lang || "en";
+  const plural = new Intl.PluralRules(lang);
+  const numbers = new Intl.NumberFormat(lang);
+  const fill = (text, values) => text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? values[name] : whole));
+  /* "{count} briefings found" in the form this count takes in the page's language (data-found-one, -other…) */
+  const found = (count) => {
+    const category = plural.select(count);
+    const form = words["found" + category[0].toUpperCase() + category.slice(1)] || words.foundOther || "{count}";
+    return fill(form, { count: numbers.format(count) });
+  };
 
   const withoutMarks = (text) => text.normalize("NFKD").replace(MARKS, "");
   const normalise = (text) => withoutMarks(withoutMarks(text).toUpperCase().toLowerCase()).replace(/ς/g, "σ");
@@ -99,7 +112,7 @@
   async function show(query) {
     const terms = [...new Set(wordsOf(query))];
     if (!terms.length) {
-      if (query.trim()) say("Type a word of at least two letters or digits.");
+      if (query.trim()) say(words.short || "");
       return;
     }
     region.setAttribute("aria-busy", "true");
@@ -107,10 +120,10 @@
       const index = await load("index.json", true);
       const ids = await rank(terms, index);
       const count = element("p", "search-count", ids.length
-        ? `${ids.length} briefing${ids.length === 1 ? "" : "s"} found`
-        : `No briefings found for “${query.trim()}”.`);
+        ? found(ids.length)
+        : fill(words.none || "", { query: query.trim() }));
       const list = element("ol", "search-list");
-      const more = element("button", "search-more", "Show more results");
+      const more = element("button", "search-more", words.more || "");
       more.type = "button";
       let shown = 0;
       const next = async () => {
@@ -127,7 +140,7 @@
       await next();
       region.replaceChildren(count, ...(ids.length ? [list, more] : []));
     } catch (error) {
-      say("Search is not available right now: its index could not be loaded.");
+      say(words.failed || "");
     } finally {
       region.setAttribute("aria-busy", "false");
     }
