@@ -28,6 +28,7 @@ from briefgen.config import SiteConfig
 from briefgen.discover import ContentFile, briefing_stem, discover, shown_path
 from briefgen.errors import BuildFailed, Problem, Problems
 from briefgen.faults import SiteLock, doing
+from briefgen.i18n import missing_messages
 from briefgen.images import SiteImages, resolve_images
 from briefgen.model import Briefing, BriefingContext, Site
 from briefgen.render import (
@@ -391,6 +392,7 @@ def _build(config: SiteConfig, options: BuildOptions, theme: Theme, cache: Build
         with doing("reading the images", config.content_path):
             images = resolve_images(tuple(b for part in loaded.parts for b in part.site.briefings), config, cache,
                                     loaded.problems)
+        loaded.problems.warnings.extend(missing_messages(theme, config.language_codes))
         loaded.problems.raise_if_errors(strict=options.strict)
         with doing("writing the site", session.target):
             renderers = {part.code: PageRenderer(part.config, theme, images) for part in loaded.parts}

@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence, Union
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence, Union
 
 import jinja2
 from babel import Locale, UnknownLocaleError
@@ -112,7 +112,7 @@ def _message_problem(key: Any, value: Any) -> tuple[str, str] | None:
             "quote the text (YAML reads yes, no, numbers and dates as other things)")
 
 
-def check_message_files(folders: Sequence[Path], shown=str) -> None:
+def check_message_files(folders: Sequence[Path], shown: Callable[[Path], str] = str) -> None:
     """Read every message file once, so that a broken one stops the build at its start with every problem."""
     problems: list[Problem] = []
     for path in message_files(folders):

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 from urllib.parse import urlsplit
 
 import jinja2
@@ -394,7 +394,8 @@ def plan_shared(languages: list[tuple[Site, PageRenderer]], renderer: PageRender
     def planned(path: str, kind: str, parts: Sequence[str], make: Callable[[], bytes]) -> Planned:
         return Planned(path, kind, digest(key, path, *parts), make)
     yield planned("404.html", "page", ("404",),
-                  lambda: renderer.page("404.html", "404.html", title="Page not found", canonical=False))
+                  lambda: renderer.page("404.html", "404.html", title=renderer.translator.text("not_found.title"),
+                                        canonical=False))
     for path, data in schema_files():
         yield _literal(path, data)
     yield from _static(theme, config.root / "static")
@@ -417,6 +418,10 @@ class _Plan:
     def __init__(self, site: Site, renderer: PageRenderer, inputs: PlanInputs):
         self.site, self.renderer, self.inputs = site, renderer, inputs
         self.config, self.urls = renderer.config, renderer.urls
+
+    def text(self, key: str, **params: Any) -> str:
+        """A message of the theme in this language, as plain text (page titles, feed titles)."""
+        return self.renderer.translator.text(key, **params)
 
     def item(self, briefing: Briefing) -> ListingItem:
         return ListingItem(briefing, self.urls, self.renderer.view)
@@ -446,7 +451,8 @@ class _Plan:
 
     def home_pages(self) -> Iterator[Planned]:
         def page(route, number, pagination, items):
-            title = self.config.title if number == 1 else f"{self.config.title} — page {number}"
+            title = self.config.title if number == 1 else self.text("meta.home_page", site=self.config.title,
+                                                                    number=number)
             return self.renderer.page("index.html", route, title=title, description=self.config.description,
                                       briefings=items, pagination=pagination,
                                       alternates=self.renderer.home_alternates() if number == 1 else ())
@@ -460,7 +466,8 @@ class _Plan:
 
         def index() -> bytes:
             terms = tuple(term_view(taxonomy.key, term, self.urls) for term in taxonomy.terms)
-            return self.renderer.page("terms.html", f"{taxonomy.key}/", title=labels.plural, labels=labels,
+            return self.renderer.page("terms.html", f"{taxonomy.key}/",
+                                      title=self.text(f"taxonomy.{taxonomy.key}.plural"), labels=labels,
                                       terms=terms)
         yield self.planned(output_file(f"{taxonomy.key}/"), "page", index_parts, index)
         for term in taxonomy.terms:
@@ -470,17 +477,18 @@ class _Plan:
 
             def page(page_route_, number, pagination, items, term=term, feeds=feeds):
                 view = term_view(taxonomy.key, term, self.urls, items)
-                extra, about = {}, "about"
+                extra, about = {}, "term"
                 if taxonomy.key == "actors":  # an actor's page: what they said in the briefings shown
                     shown = term.briefings[(number - 1) * self.config.per_page:number * self.config.per_page]
                     extra["quotes"] = quote_refs(term.name, shown, self.urls, self.config.tz)
                 if taxonomy.key == "authors":  # an author's page: who they are
                     extra["author"] = author_view(term.name, self.config.authors.get(term.slug), self.renderer.shared)
-                    about = "by"
+                    about = "author"
                 return self.renderer.page(TERM_TEMPLATES.get(taxonomy.key, "term.html"), page_route_,
-                                          title=f"{labels.singular}: {term.name}", labels=labels, term=view,
+                                          title=f"{self.text(f'taxonomy.{taxonomy.key}.singular')}: {term.name}",
+                                          labels=labels, term=view,
                                           pagination=pagination, feeds=feeds,
-                                          description=f"Briefings {about} {term.name}", **extra)
+                                          description=self.text(f"meta.{about}", name=term.name), **extra)
             yield from self.paginated(route, term.briefings, "term", (term.name,), page)
             yield from self.feeds(self.term_feed(title, route, term.briefings))
 
@@ -500,13 +508,15 @@ class _Plan:
             if inline:
                 index_parts += self.member_digests(month.briefings)
         yield self.planned(output_file("archive/"), "page", index_parts, lambda: self.renderer.page(
-            "archive.html", "archive/", title="Archive",
+            "archive.html", "archive/", title=self.text("archive.title"),
             months=tuple(month_view(m, inline) for m in self.site.archive)))
         for month in self.site.archive:
             view_route = f"archive/{month.year:04d}/{month.month:02d}/"
             yield self.planned(output_file(view_route), "page", ("month", *self.member_digests(month.briefings)),
                                partial(lambda m, r: self.renderer.page(
-                                   "archive_month.html", r, title=f"Archive: {month_view(m, False).label}",
+                                   "archive_month.html", r,
+                                   title=f"{self.text('archive.title')}: "
+                                         f"{self.renderer.translator.month_year(dt.date(m.year, m.month, 1))}",
                                    month=month_view(m, True)), month, view_route))
 
     def feeds(self, spec: FeedSpec) -> Iterator[Planned]:
@@ -524,14 +534,14 @@ class _Plan:
     def corrections(self) -> Iterator[Planned]:
         """``/corrections/``: every correction on the site, newest first, and its feeds."""
         items, route = self.site.corrections, CORRECTIONS_ROUTE
-        title = f"{self.config.title}: corrections"
+        title = self.text("meta.corrections_feed", site=self.config.title)
         feeds = self.renderer.feed_links(route, title)
         def members(shown: tuple[CorrectionItem, ...]) -> list[str]:
             return [f"{i.briefing.slug}\0{i.number}\0{self.inputs.digests[i.briefing.slug]}" for i in shown]
 
         def page() -> bytes:
-            return self.renderer.page("corrections.html", route, title="Corrections", feeds=feeds,
-                                      description=f"Every correction published by {self.config.title}",
+            return self.renderer.page("corrections.html", route, title=self.text("corrections.page_title"),
+                                      feeds=feeds, description=self.text("meta.corrections", site=self.config.title),
                                       corrections=correction_refs(items, self.urls, self.config.tz))
         yield self.planned(output_file(route), "page", ("corrections", *members(items)), page)
         syndicated = tuple(i for i in items if i.briefing.slug in self.site.syndicated)[:self.config.feeds.limit]
@@ -567,8 +577,8 @@ class _Plan:
 
         def index() -> bytes:
             views = tuple(story_view(s, self.urls, tz, ()) for s in self.site.stories)
-            return self.renderer.page("stories.html", "stories/", title="Stories", stories=views,
-                                      description="Every story followed across several briefings")
+            return self.renderer.page("stories.html", "stories/", title=self.text("stories.title"), stories=views,
+                                      description=self.text("meta.stories"))
         yield self.planned(output_file("stories/"), "page", index_parts, index)
         for story in self.site.stories:
             route = story_route(story.slug)
@@ -578,7 +588,7 @@ class _Plan:
             def page(page_route_, number, pagination, items, story=story, feeds=feeds):
                 return self.renderer.page(
                     "story.html", page_route_, title=story.title, feeds=feeds, pagination=pagination,
-                    description=story.description or f"Briefings on {story.title}, with their timeline",
+                    description=story.description or self.text("meta.story", story=story.title),
                     story=story_view(story, self.urls, tz, items, with_timeline=number == 1),
                     chart=escalation_chart(story, "escalation-chart", tz, self.renderer.translator)
                     if number == 1 else "")

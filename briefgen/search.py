@@ -368,7 +368,8 @@ def plan_search(site: Site, renderer: PageRenderer, key: str, digests: dict[str,
                 index: SearchIndex) -> Iterator[Planned]:
     """The search page, the manifest, the record shards and the word shards."""
     yield Planned("search/index.html", "page", digest(key, "search/index.html"), lambda: renderer.page(
-        "search.html", "search/", title="Search", description=f"Search every briefing of {renderer.config.title}"))
+        "search.html", "search/", title=renderer.translator.text("search.title"),
+        description=renderer.translator.text("meta.search", site=renderer.config.title)))
     fingerprints = []
     for path, members in sorted(_by_record_shard(site.briefings, index.ids).items()):
         fingerprint = digest(key, path, *(f"{index.ids[b.slug]}\0{b.slug}\0{digests[b.slug]}" for b in members))
@@ -396,5 +397,6 @@ def _by_record_shard(briefings: Iterable[Briefing], ids: dict[str, str]) -> dict
 def _records(briefings: list[Briefing], ids: dict[str, str], renderer: PageRenderer) -> bytes:
     base = len(renderer.urls.base_path)
     tz = renderer.config.tz
+    date = renderer.translator.long_date  # in the page's language, as its results show it
     return _json({ids[b.slug]: [renderer.urls.path(briefing_route(b.slug))[base:], b.title,
-                                When.of(b.date, tz).display, b.summary] for b in briefings})
+                                date(When.of(b.date, tz)), b.summary] for b in briefings})

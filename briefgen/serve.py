@@ -185,8 +185,9 @@ class DevServer:
                 if parsed.errors or parsed.products is None or parsed.briefing is None \
                         or not is_published(parsed.briefing, selection_for(self.options)):
                     return False
-                route = briefing_route(parsed.briefing.slug)
-                page, _ = worker.renderer.briefing_outputs(unpack(parsed.products.body), EMPTY_CONTEXT)
+                briefing = unpack(parsed.products.body)
+                route = self.config.prefix(briefing.lang) + briefing_route(briefing.slug)
+                page, _ = worker.renderer_of(briefing).briefing_outputs(briefing, EMPTY_CONTEXT)
                 replace_file(self.output, output_file(route), page)
                 pages.append(self.config.base_path + route)
             if pages:

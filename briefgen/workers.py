@@ -136,10 +136,10 @@ class Worker:
     def _products(self, briefing: Briefing) -> Prepared | None:
         if self.theme is None:
             return None
-        return Prepared(entry=zlib.compress(self._renderer(briefing).feed_entry(briefing).encode(), 6),
+        return Prepared(entry=zlib.compress(self.renderer_of(briefing).feed_entry(briefing).encode(), 6),
                         body=pack(briefing), words=briefing_words(briefing).encode() if self.config.search else b"")
 
-    def _renderer(self, briefing: Briefing) -> PageRenderer:
+    def renderer_of(self, briefing: Briefing) -> PageRenderer:
         """The renderer of the briefing's language (its feed entry's labels and addresses are that language's)."""
         code = language_of(briefing, self.config)
         if code not in self.renderers:

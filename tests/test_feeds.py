@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import quote
 
 import feedparser
 import pytest
@@ -50,7 +51,7 @@ def test_every_xml_feed_parses_without_bozo_newest_first(example):
     for path in feeds:
         feed = feedparser.parse(path.read_bytes())
         assert not feed.bozo, (path, feed.get("bozo_exception"))
-        assert feed.entries, path
+        assert feed.entries or path.parent.name == "corrections", path  # a language may have no correction yet
         published = [e.published_parsed for e in feed.entries]
         assert published == sorted(published, reverse=True), path
 
@@ -72,7 +73,7 @@ def test_atom_has_rfc4287_required_elements(example):
         for required in ("id", "title", "updated", "author"):
             assert feed.find(ATOM + required) is not None, (path, required)
         selfs = [l.get("href") for l in feed.findall(ATOM + "link") if l.get("rel") == "self"]
-        assert selfs == [BASE + path.relative_to(example).as_posix()]
+        assert selfs == [BASE + quote(path.relative_to(example).as_posix())]
         for entry in feed.findall(ATOM + "entry"):
             for required in ("id", "title", "updated"):
                 assert entry.find(ATOM + required) is not None, (path, required)
@@ -88,7 +89,7 @@ def test_rss_has_self_link_and_channel_elements(example):
         for required in ("title", "link", "description", "language", "generator", "lastBuildDate"):
             assert channel.find(required) is not None, (path, required)
         self_link = channel.find(ATOM + "link")
-        assert self_link.get("rel") == "self" and self_link.get("href") == BASE + path.relative_to(example).as_posix()
+        assert self_link.get("rel") == "self" and self_link.get("href") == BASE + quote(path.relative_to(example).as_posix())
         for item in channel.findall("item"):
             assert item.find("guid") is not None and item.find("pubDate") is not None
             assert item.findall("category")
@@ -98,10 +99,10 @@ def test_json_feed_1_1_required_fields(example):
     for path in all_feeds(example, "feed.json"):
         feed = json.loads(path.read_text())
         assert feed["version"] == "https://jsonfeed.org/version/1.1"
-        assert feed["title"] and feed["feed_url"] == BASE + path.relative_to(example).as_posix()
+        assert feed["title"] and feed["feed_url"] == BASE + quote(path.relative_to(example).as_posix())
         assert feed["home_page_url"].startswith(BASE)
         ids = [item["id"] for item in feed["items"]]
-        assert len(ids) == len(set(ids)) and ids
+        assert len(ids) == len(set(ids)) and (ids or path.parent.name == "corrections")
         for item in feed["items"]:
             assert isinstance(item["id"], str) and item["content_html"]
             datetime.fromisoformat(item["date_published"])
