@@ -74,7 +74,6 @@ from briefgen.views import (
     term_view,
 )
 
-RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ku", "ps", "sd", "ug", "ur", "yi"})
 TERM_TEMPLATES = {"actors": "actor.html", "authors": "author.html"}  # else term.html
 ARCHIVE_INLINE_LIMIT = 500  # up to this many briefings, the archive index lists every title
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from bs4 import BeautifulSoup
 
@@ -24,7 +24,7 @@ def page_path(output: Path, base_path: str, html_file: Path) -> str:
 
 def local_target(output: Path, base_path: str, url: str, page: str = "") -> Path | None:
     """The file a URL (resolved against ``page``) is served from, or None when it leaves the base path."""
-    path = urlsplit(urljoin(page or base_path, url)).path
+    path = unquote(urlsplit(urljoin(page or base_path, url)).path)
     if not path.startswith(base_path):
         return None
     relative = path[len(base_path):]
@@ -59,7 +59,7 @@ class SubPathServer:
                 pass
 
             def send_head(self):
-                path = urlsplit(self.path).path
+                path = unquote(urlsplit(self.path).path)  # as static hosts decode it
                 target = None
                 if path.startswith(base):
                     candidate = root / path[len(base):]
@@ -75,11 +75,11 @@ class SubPathServer:
                     self.end_headers()
                     import io
                     return io.BytesIO(body)
-                self.path = "/" + target.relative_to(root).as_posix()
+                self.path = "/" + quote(target.relative_to(root).as_posix())
                 return super().send_head()
 
             def translate_path(self, path):
-                return str(root / urlsplit(path).path.lstrip("/"))
+                return str(root / unquote(urlsplit(path).path).lstrip("/"))
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}{prefix}"

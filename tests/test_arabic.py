@@ -18,8 +18,8 @@ from briefgen.markdown import MarkdownRenderer
 from briefgen.parse import ParseContext, parse_briefing
 from briefgen.sections import SectionClassifier
 from briefgen.timeline import dated_item
-from conftest import REPO
 
+REPO = Path(__file__).parent.parent
 CONTEXT = ParseContext(timezone=ZoneInfo("UTC"), renderer=MarkdownRenderer())
 
 ARTICLE = """\

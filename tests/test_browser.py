@@ -135,7 +135,8 @@ def browser():
 AXE_PAGES = ["", "briefings/us-military-buildup-caribbean/", "tags/airspace/", "archive/", "missing/deeply/page/",
              "stories/", "stories/us-venezuela-crisis-2025/", "actors/gustavo-petro/",
              "briefings/venezuelan-airspace-closed/", "authors/", "authors/ana-souza/", "corrections/",
-             "briefings/airlines-suspend-venezuela-flights/"]
+             "briefings/airlines-suspend-venezuela-flights/", "es/", "es/briefings/venezuelan-airspace-closed/",
+             "ar/", "ar/briefings/venezuelan-airspace-closed/", "ar/stories/us-venezuela-crisis-2025/"]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -153,6 +154,23 @@ def test_axe_finds_no_violations(served, browser, scheme):
         assert result["passes"], path
     page.close()
     assert report == {path: [] for path in AXE_PAGES}
+
+
+def test_arabic_pages_are_mirrored(served, browser):
+    """Right to left: the page's direction, the text starting at the right edge, the key facts box on the left
+    of the text (the side the reading ends on) at full width, and the language menu's links."""
+    root, _ = served
+    page = browser.new_page()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(root + "ar/briefings/venezuelan-airspace-closed/")
+    assert page.evaluate("document.documentElement.dir") == "rtl"
+    assert page.evaluate("getComputedStyle(document.querySelector('.briefing__body p')).direction") == "rtl"
+    body = page.locator(".briefing__body").bounding_box()
+    aside = page.locator(".briefing__aside").bounding_box()
+    assert aside["x"] + aside["width"] <= body["x"] + 1  # mirrored: the aside sits left of the text
+    menu = page.locator(".language-menu a")
+    assert sorted(menu.evaluate_all("links => links.map(a => a.hreflang)")) == ["en", "es"]
+    page.close()
 
 
 def test_no_request_leaves_the_site(served, browser):
@@ -173,7 +191,8 @@ def test_screenshots_for_people_to_look_at(served, browser, width):
     page = browser.new_page()
     page.set_viewport_size({"width": width, "height": 900})
     for name, path in (("home", ""), ("briefing", "briefings/us-military-buildup-caribbean/"),
-                       ("story", "stories/us-venezuela-crisis-2025/")):
+                       ("story", "stories/us-venezuela-crisis-2025/"), ("home-ar", "ar/"),
+                       ("briefing-ar", "ar/briefings/venezuelan-airspace-closed/")):
         page.goto(root + path)
         target = ARTIFACTS / f"{name}-{width}.png"
         page.screenshot(path=str(target), full_page=True)
