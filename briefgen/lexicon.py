@@ -27,12 +27,17 @@ from briefgen.yamlsource import SafeLoader
 LANGUAGES_DIR = Path(__file__).parent / "languages"
 
 
+# Arabic letters written either way: the tatweel that stretches a word, alef maqsura for ya, ta marbuta for ha
+_ARABIC_VARIANTS = str.maketrans({"\u0640": None, "ى": "ي", "ة": "ه"})
+
+
 @functools.lru_cache(maxsize=1 << 16)  # an article's words repeat, and a language has few of them
 def normalise(text: str) -> str:
-    """Lowercase, without accents, apostrophes or punctuation: "What’s next?" → "what s next"."""
+    """Lowercase, without accents, apostrophes or punctuation: "What’s next?" → "what s next" (and Arabic
+    without hamza, vowel marks or tatweel)."""
     if text.isascii() and text.isalnum():  # most words: nothing to decompose or split
         return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    decomposed = unicodedata.normalize("NFKD", text.casefold()).translate(_ARABIC_VARIANTS)
     without_marks = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(re.sub(r"[^\w]+", " ", without_marks).split())
 

@@ -575,7 +575,8 @@ class _Plan:
                                     f"{self.inputs.digests[s.latest.slug]}" for s in self.site.stories))
 
         def index() -> bytes:
-            views = tuple(story_view(s, self.urls, tz, ()) for s in self.site.stories)
+            # the latest briefing's full view (its image too): its card is the one every listing shows
+            views = tuple(story_view(s, self.urls, tz, (), self.renderer.view(s.latest)) for s in self.site.stories)
             return self.renderer.page("stories.html", "stories/", title=self.text("stories.title"), stories=views,
                                       description=self.text("meta.stories"))
         yield self.planned(output_file("stories/"), "page", index_parts, index)
@@ -588,7 +589,8 @@ class _Plan:
                 return self.renderer.page(
                     "story.html", page_route_, title=story.title, feeds=feeds, pagination=pagination,
                     description=story.description or self.text("meta.story", story=story.title),
-                    story=story_view(story, self.urls, tz, items, with_timeline=number == 1),
+                    story=story_view(story, self.urls, tz, items, self.renderer.view(story.latest),
+                                     with_timeline=number == 1),
                     chart=escalation_chart(story, "escalation-chart", tz, self.renderer.translator)
                     if number == 1 else "")
             yield from self.paginated(route, story.briefings, "story",

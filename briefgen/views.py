@@ -433,14 +433,14 @@ def context_view(context: BriefingContext, urls: Urls, timezone: tzinfo) -> Cont
     )
 
 
-def story_view(story: Story, urls: Urls, timezone: tzinfo, items: tuple[BriefingView, ...],
+def story_view(story: Story, urls: Urls, timezone: tzinfo, items: tuple[BriefingView, ...], latest: BriefingView,
                with_timeline: bool = False) -> StoryView:
     """A story with ``items``: the briefings shown on one of its pages; its merged timeline only if asked."""
     events = merged_timeline(story.briefings) if with_timeline else ()
     return StoryView(
         slug=story.slug, title=story.title, description=story.description, url=urls.path(story_route(story.slug)),
         count=len(story.briefings), status=story.status, escalation_level=story.escalation_level,
-        latest=briefing_view(story.latest, urls, timezone), first=When.of(story.briefings[-1].date, timezone),
+        latest=latest, first=When.of(story.briefings[-1].date, timezone),
         timeline=tuple(StoryEventView(iso=e.date.isoformat(), display=f"{e.date.day} {e.date:%B %Y}", text=e.text,
                                       briefing=_briefing_link(e.briefing, urls), day=e.date) for e in events),
         briefings=items)

@@ -85,8 +85,6 @@ def test_an_unnamed_source_after_wa_qala():
     assert ("دبلوماسي فنزويلي", "هذا تهديد استعماري لسيادتنا") in [(q.speaker, q.text) for q in quotes]
 
 
-@pytest.mark.xfail(strict=True, reason="the attribution engine finds names by their capital letters, which Arabic "
-                                       "has not: a named speaker after وقال needs a rule for scripts without case")
 def test_a_quotation_after_wa_qala_goes_to_the_person_named():
     quotes = parse(ARTICLE).quotes
     assert ("دونالد ترامب", "لا تستنتجوا شيئاً من ذلك") in [(q.speaker, q.text) for q in quotes]

@@ -12,7 +12,7 @@ from helpers import internal_urls, local_target, page_path, soup
 def test_example_site_has_enough_briefings_with_every_part(example_output):
     sources = sorted((REPO / "content").glob("*.md"))
     assert len(sources) >= 6
-    pages = sorted((example_output / "briefings").glob("*/index.html"))
+    pages = sorted(example_output.glob("**/briefings/*/index.html"))  # every language's folder
     assert len(pages) == len(sources)
     for page_file in pages:
         page = soup(page_file)

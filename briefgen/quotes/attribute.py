@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from briefgen.lexicon import Lexicon
 from briefgen.quotes.phrases import PhraseReader, Speaker, Vocabulary
-from briefgen.quotes.tokens import Token, sentences, tokenize
+from briefgen.quotes.tokens import Token, caseless, sentences, tokenize
 from briefgen.quotes.words import PARTICLES, RELATIVES
 
 MAX_EMBEDDED_WORDS = 3  # a quoted phrase this short inside a sentence is a scare quote or a name
@@ -63,6 +63,10 @@ class Attributor:
 
     def __init__(self, text: str, lex: Lexicon, vocabulary: Vocabulary | None = None):
         self.tokens = tokenize(text)
+        if vocabulary is not None:  # a script without capitals: a word of a known name is capitalised
+            for token in self.tokens:
+                if token.kind == "word" and not token.cap and caseless(token.text) and token.norm in vocabulary.names:
+                    token.cap = True
         self.sentences = sentences(self.tokens)
         self.lex = lex
         self.reader = PhraseReader(self.tokens, lex, frozenset(first for first, _ in self.sentences), vocabulary)
@@ -169,7 +173,7 @@ class Attributor:
             return True
         before = self.tokens[index - 1]
         if before.kind == "punct":
-            return before.text in _INTRODUCERS
+            return before.norm in _INTRODUCERS
         return before.norm in self.lex.reported_speech or before.norm in self.lex.speech_verbs
 
     # ---- after the quotation ------------------------------------------------------------------------------
@@ -312,6 +316,12 @@ class Attributor:
             if phrase is not None and all(t.kind == "punct" or t.norm in self.lex.reported_speech
                                           for t in self.tokens[phrase.end:index]):
                 return phrase.speaker
+            introduced = self.tokens[index - 1].is_punct(":") or self.tokens[index - 1].norm in self.lex.reported_speech
+            if verb == first and introduced:  # the verb opens the sentence: the speaker follows it
+                if phrase is not None and self._adjuncts_only(phrase.end, index - 1):
+                    return phrase.speaker
+                if phrase is None and self._adjuncts_only(verb_end, index - 1):
+                    return _IMPLICIT  # "Añadió: «…»", "وأضاف: «…»": the subject is in the verb
             break
         if index > first and self.tokens[index - 1].is_punct(":"):
             return self._clause_subject(first, index)
@@ -332,13 +342,23 @@ class Attributor:
                 return Speaker(token.text, kind="pronoun")
         return None
 
+    def _adjuncts_only(self, start: int, stop: int) -> bool:
+        """From ``start`` to ``stop`` there are only adjuncts of time and place ("en rueda de prensa", "في منشور")."""
+        position = start
+        while position < stop:
+            skipped = self.reader.adjunct_end(position, stop)
+            if skipped == position:
+                return False
+            position = skipped
+        return True
+
     def _only_marks_between(self, start: int, stop: int) -> bool:
         return all(token.kind == "punct" for token in self.tokens[start:stop])
 
     def _clause_starts(self, first: int, stop: int) -> list[int]:
         """The sentence's start and every word after a comma or a dash ("**10:15** — La ministra…")."""
         return [first] + [p + 1 for p in range(first, stop)
-                          if self.tokens[p].text in _CLAUSE_MARKS and self.tokens[p].kind == "punct"]
+                          if self.tokens[p].norm in _CLAUSE_MARKS and self.tokens[p].kind == "punct"]
 
     def subject_before(self, verb: int, first: int) -> Speaker | None:
         """The longest noun phrase that ends at the verb, or at what may stand between them: an auxiliary, an

@@ -23,7 +23,9 @@ _SPANS = re.compile(
 _WORD = r"[^\W_]+(?:['’\-][^\W_]+)*"
 _TOKENS = re.compile(rf"(?P<word>{_WORD})|(?P<punct>[^\w\s])")
 _ELISION = re.compile(r"^(?:[ldjmnstc]|qu)['’](?=[^\W_])", re.IGNORECASE)  # French l'ONG, d'après, qu'il
-_ENDS = frozenset(".!?…")
+_ENDS = frozenset(".!?…؟")
+# Arabic script's comma, semicolon and question mark: compared as the marks they are (``Token.norm``)
+_MARKS = {"،": ",", "؛": ";", "؟": "?"}
 ABBREVIATIONS = frozenset("""
 mr mrs ms dr gen sen rep gov col lt sgt st prof jr sr sra srta dra mme mlle hr fr dott sig sgra ing lic adm capt
 cmdr maj no nr vs etc approx av st art
@@ -40,7 +42,13 @@ class Token:
     cap: bool = False  # a word that begins with a capital
 
     def is_punct(self, *marks: str) -> bool:
-        return self.kind == "punct" and self.text in marks
+        return self.kind == "punct" and self.norm in marks
+
+
+def caseless(word: str) -> bool:
+    """A word of a script without capitals (Arabic, Hebrew, Persian…): a capital cannot say it is a name."""
+    first = word[:1]
+    return first.isalpha() and not first.isupper() and not first.islower()
 
 
 def tokenize(text: str) -> list[Token]:
@@ -62,7 +70,7 @@ def _plain_tokens(text: str, start: int, end: int) -> list[Token]:
         word = match["word"]
         first, last = match.span()
         if word is None:
-            tokens.append(Token(match[0], match[0], first, last, "punct"))
+            tokens.append(Token(match[0], _MARKS.get(match[0], match[0]), first, last, "punct"))
         elif ("'" in word or "’" in word) and (elided := _ELISION.match(word)):
             cut = first + elided.end()
             tokens.append(Token(text[first:cut], normalise(elided[0]), first, cut, "word", text[first].isupper()))
@@ -83,10 +91,11 @@ def sentences(tokens: list[Token]) -> list[tuple[int, int]]:
     bounds = []
     first = 0
     for index, token in enumerate(tokens):
-        if (token.text not in _ENDS and token.kind != "quote") or not _ends_sentence(tokens, index):
+        if (token.norm not in _ENDS and token.kind != "quote") or not _ends_sentence(tokens, index):
             continue
         following = tokens[index + 1] if index + 1 < len(tokens) else None
-        if following is None or following.kind == "quote" or following.cap or following.is_punct("—", "–", "-"):
+        if following is None or following.kind == "quote" or following.cap or following.is_punct("—", "–", "-") \
+                or (following.kind == "word" and caseless(following.text)):  # no capital to wait for
             bounds.append((first, index + 1))
             first = index + 1
     if first < len(tokens):
@@ -98,9 +107,9 @@ def _ends_sentence(tokens: list[Token], index: int) -> bool:
     token = tokens[index]
     if token.kind == "quote":
         return token.text[-1:] in _ENDS
-    if token.kind != "punct" or token.text not in _ENDS:
+    if token.kind != "punct" or token.norm not in _ENDS:
         return False
-    if token.text == "." and index:
+    if token.norm == "." and index:
         before = tokens[index - 1]
         if before.kind == "word" and (before.norm in ABBREVIATIONS or (len(before.text) == 1 and before.cap)):
             return False

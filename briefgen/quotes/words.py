@@ -22,8 +22,9 @@ ARTICLE_GENITIVES = _words("der des del della dello degli dei delle du do das do
 CONNECTORS = GENITIVES | _words("for at in on by with para pour per für en em no na nos nas ao aos à au aux al nel "
                                 "nella nei sul sulla dans auprès ante sobre presso bei beim am im zum zur par por "
                                 "avec con com mit sur sous vers chez entre lors ai agli alle alla allo dal dalla "
-                                "às pelo pela from aboard near hace há vor desde depuis")
-PLACE_CONNECTORS = _words("in en em à a a nel in bei")
+                                "às pelo pela from aboard near hace há vor desde depuis "
+                                "في على من إلى عن مع لدى أمام خلال عبر بعد قبل")  # Arabic: "قال ترامب في منشور"
+PLACE_CONNECTORS = _words("in en em à a a nel in bei في")
 INSTITUTION_LINKS = GENITIVES | _words("for für para pour per")  # "Landesamt für Umwelt"
 CLITICS = _words("me te se nos os le les lo mi ti ci vi gli lhe lhes mir ihm uns m t s")  # m' = French "me"
 RELATIVES = _words("who which whom que qui quien quienes cui che der die welche welcher")
