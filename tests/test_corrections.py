@@ -139,7 +139,8 @@ def test_feeds_keep_the_entry_id_and_carry_the_change(tmp_path):
 
 def test_the_corrections_page_and_feeds_list_every_correction_newest_first(tmp_path):
     other = briefing("Other", "2025-11-20T09:00:00", BODY).replace(
-        "---\nLead", "corrections:\n  - date: 2025-12-02\n    text: Fixes a name; see the [archive](/archive/).\n---\nLead")
+        "---\nLead",
+        "corrections:\n  - date: 2025-12-02\n    text: Fixes a name; see the [archive](/archive/).\n---\nLead")
     root = make_site(tmp_path, corrected())
     write_site(root, {"content/2025-11-20-other.md": other})
     site = build(root)

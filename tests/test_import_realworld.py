@@ -71,7 +71,8 @@ def test_bitcoinops_builds_as_one_multilingual_site(tmp_path, monkeypatch):
     assert len(alternates) > 1500
     for path, versions in alternates.items():  # reciprocal: every version names the same set
         own = "https://example.org/optech/" + path.removesuffix("index.html")
-        assert own in map(unquote, versions.values()) and versions["x-default"] == versions.get("en", versions["x-default"])
+        assert own in map(unquote, versions.values())
+        assert versions["x-default"] == versions.get("en", versions["x-default"])
         for lang, url in versions.items():
             other = unquote(url.removeprefix("https://example.org/optech/")) + "index.html"
             assert alternates.get(other) == versions, (path, other)

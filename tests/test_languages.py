@@ -179,3 +179,30 @@ def test_a_single_language_site_is_unchanged_by_file_names_with_dots(tmp_path):
                                  "content/report.es.md": article("Report")})
     site = build(root)
     assert (site / "briefings/report-es/index.html").is_file()
+
+
+def test_a_folder_briefing_keeps_its_translation_beside_it(tmp_path):
+    site = build(write_site(tmp_path, {
+        "briefgen.yaml": CONFIG,
+        "content/2025-11-29-harbour/index.md": article("Harbour fire"),
+        "content/2025-11-29-harbour/index.es.md": article("Incendio en el puerto", "es")}))
+    english, spanish = BASE + "briefings/harbour/", BASE + "es/briefings/harbour/"
+    assert hreflangs(page(site, "es/briefings/harbour")) == {"en": english, "es": spanish, "x-default": english}
+
+
+def test_an_archive_in_several_languages_imports_with_its_versions_linked(tmp_path):
+    archive = write_site(tmp_path / "old", {
+        "_posts/en/2025-11-29-airspace.md": "---\ntitle: Airspace closed\nlang: en\n---\nLead.\n",
+        "_posts/es/2025-11-29-airspace.md": "---\ntitle: Espacio aéreo cerrado\nlang: es\n---\nEntrada.\n",
+        "_posts/es/2025-11-28-solo.md": "---\ntitle: Solo en español\nlang: es\n---\nEntrada.\n"})
+    root = write_site(tmp_path / "new", {"briefgen.yaml": CONFIG, "content/.keep": ""})
+    result = run_cli("import", str(archive / "_posts"), cwd=root)
+    assert result.exit_code == 0, result.output
+    site = build(root)
+    pages = sorted(p.parent.relative_to(site).as_posix() for p in site.glob("**/briefings/*/index.html"))
+    english = [p for p in pages if not p.startswith("es/")]
+    spanish = [p for p in pages if p.startswith("es/") and "solo" not in p]
+    solo = [p for p in pages if "solo" in p]
+    assert len(english) == len(spanish) == len(solo) == 1, pages
+    assert set(hreflangs(page(site, spanish[0]))) == set(hreflangs(page(site, english[0]))) == {"en", "es", "x-default"}
+    assert solo[0].startswith("es/") and hreflangs(page(site, solo[0])) == {}  # never translated: no alternates
