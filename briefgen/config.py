@@ -14,7 +14,7 @@ from briefgen.model import SECTION_KINDS
 from briefgen.slugs import make_slug
 from briefgen.schema import (Field, Invalid, absolute_url, boolean, check_mapping, choice, integer, kind_of,
                              non_empty_text, text, text_list)
-from briefgen.yamlsource import YamlSyntaxError, load_located
+from briefgen.yamlsource import read_located
 
 CONFIG_NAME = "briefgen.yaml"
 
@@ -414,15 +414,7 @@ def load_config(config_path: Path, base_url: str | None = None) -> SiteConfig:
     if not config_path.is_file():
         raise BuildFailed([Problem(shown, message="no site config found",
                                    hint=f"run briefgen in a folder with {CONFIG_NAME}, or pass --config PATH")])
-    try:
-        source = config_path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BuildFailed([Problem(shown, message=f"cannot read the config: {exc}",
-                                   hint="save it as UTF-8 text")]) from None
-    try:
-        located = load_located(source)
-    except YamlSyntaxError as exc:
-        raise BuildFailed([Problem(shown, exc.line, exc.column, None, exc.message, exc.hint)]) from None
+    located = read_located(config_path, shown, "the config")
     problems = Problems()
     if base_url is not None:
         try:

@@ -25,7 +25,7 @@ from markupsafe import Markup, escape
 
 from briefgen.errors import BuildFailed, Problem
 from briefgen.views import When, zone_label
-from briefgen.yamlsource import YamlSyntaxError, load_located
+from briefgen.yamlsource import read_located
 
 if TYPE_CHECKING:
     from briefgen.theme import Theme
@@ -64,15 +64,7 @@ def message_files(folders: Iterable[Path]) -> list[Path]:
 def read_messages(path: Path, shown: str | None = None) -> dict[str, Message]:
     """One message file; :class:`BuildFailed` naming every bad entry with its line."""
     shown = shown or str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BuildFailed([Problem(shown, message=f"cannot read the message file: {exc}",
-                                   hint="save it as UTF-8 text")]) from None
-    try:
-        located = load_located(text)
-    except YamlSyntaxError as exc:
-        raise BuildFailed([Problem(shown, exc.line, exc.column, message=exc.message, hint=exc.hint)]) from None
+    located = read_located(path, shown, "the message file")
     if located.data is None:
         return {}
     if not isinstance(located.data, dict):

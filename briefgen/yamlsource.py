@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
+
+from briefgen.errors import BuildFailed, Problem
 
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -182,3 +185,17 @@ def _record_positions(node: yaml.Node, path: KeyPath, located: LocatedYaml, line
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _record_positions(item, path + (index,), located, line_offset)
+
+
+def read_located(path: Path, shown: str, what: str) -> LocatedYaml:
+    """A YAML file (``what`` it is: "the config", "the message file") with positions; :class:`BuildFailed`
+    naming the file, and the line of a syntax error, when it cannot be read or parsed."""
+    try:
+        source = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BuildFailed([Problem(shown, message=f"cannot read {what}: {exc}", hint="save it as UTF-8 text")]) \
+            from None
+    try:
+        return load_located(source)
+    except YamlSyntaxError as exc:
+        raise BuildFailed([Problem(shown, exc.line, exc.column, None, exc.message, exc.hint)]) from None
