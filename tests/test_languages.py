@@ -206,3 +206,21 @@ def test_an_archive_in_several_languages_imports_with_its_versions_linked(tmp_pa
     assert len(english) == len(spanish) == len(solo) == 1, pages
     assert set(hreflangs(page(site, spanish[0]))) == set(hreflangs(page(site, english[0]))) == {"en", "es", "x-default"}
     assert solo[0].startswith("es/") and hreflangs(page(site, solo[0])) == {}  # never translated: no alternates
+
+
+def test_a_hugo_archive_with_language_suffixes_imports_with_its_versions_linked(tmp_path):
+    archive = write_site(tmp_path / "old", {
+        "config.toml": 'title = "Old"\n',
+        "content/posts/airspace.md": "---\ntitle: Airspace closed\ndate: 2025-11-29\n---\nLead.\n",
+        "content/posts/airspace.fr.md": "---\ntitle: Espace aérien fermé\ndate: 2025-11-29\n---\nChapeau.\n",
+        "content/posts/alone.md": "---\ntitle: Alone\ndate: 2025-11-28\n---\nLead.\n"})
+    config = CONFIG.replace("  es: {title: Informes de crisis, description: Informes estructurados.}\n", "  fr: {}\n")
+    root = write_site(tmp_path / "new", {"briefgen.yaml": config, "content/.keep": ""})
+    result = run_cli("import", str(archive / "content/posts"), cwd=root)
+    assert result.exit_code == 0, result.output
+    site = build(root)
+    pages = sorted(p.parent.relative_to(site).as_posix() for p in site.glob("**/briefings/*/index.html"))
+    french = [p for p in pages if p.startswith("fr/")]
+    assert len(pages) == 3 and len(french) == 1, pages
+    assert set(hreflangs(page(site, french[0]))) == {"en", "fr", "x-default"}
+    assert hreflangs(page(site, next(p for p in pages if "alone" in p))) == {}

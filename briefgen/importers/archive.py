@@ -14,7 +14,7 @@ import html
 import json
 import re
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import PurePath, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -113,9 +113,12 @@ def import_foreign(source: ForeignFile, *, fallback_date: dt.date) -> Imported:
     stem_date = _file_name_date(relative.stem)
     front: dict[str, Any] = {"title": title, "date": mapper.date(stem_date, fallback_date)}
     mapper.fill(front)
+    name, suffix = language_suffix(relative)
+    if suffix and "lang" not in front:
+        front["lang"] = suffix  # Hugo's and Zola's x.fr.md
     if "lang" in front and "translation_key" not in front:
-        # versions of one article share its file name, each in its language's folder (en/x.md, fr/x.md)
-        front["translation_key"] = relative.parent.name if relative.stem == "index" else relative.stem
+        # versions of one article share its file name: x.md and x.fr.md, or en/x.md and fr/x.md
+        front["translation_key"] = name
     old_paths = mapper.old_paths(source, front)
     if old_paths:
         front["aliases"] = old_paths
@@ -418,6 +421,29 @@ def _sortable(when: dt.date | dt.datetime) -> dt.datetime:
 def day_of(when: dt.date | dt.datetime) -> dt.date:
     """The calendar day of a date, or of a date and time (in its own offset)."""
     return when.date() if isinstance(when, dt.datetime) else when
+
+
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?")
+
+
+def language_suffix(relative: PurePath) -> tuple[str, str]:
+    """An article's name (a bundle's ``index.md``: its folder's) without a language suffix, and the suffix:
+    ``post.fr.md`` → ("post", "fr"); ``post.md`` → ("post", "")."""
+    stem = relative.stem
+    base, dot, suffix = stem.rpartition(".")
+    if not (dot and base and _LANGUAGE_CODE.fullmatch(suffix) and _is_language(suffix)):
+        base, suffix = stem, ""
+    return (relative.parent.name if base == "index" else base), suffix.replace("_", "-")
+
+
+def _is_language(code: str) -> bool:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(code.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return False
+    return True
 
 
 def _file_name_date(stem: str) -> dt.date | None:

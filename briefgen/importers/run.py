@@ -26,7 +26,7 @@ from briefgen.discover import discover
 from briefgen.errors import BriefgenError, Problems
 from briefgen.frontmatter import _FRONT_MATTER, alias_route
 from briefgen.importers import GENERATORS, KINDS, Imported, Skip
-from briefgen.importers.archive import ForeignFile, day_of, has_front_matter, import_foreign
+from briefgen.importers.archive import ForeignFile, day_of, has_front_matter, import_foreign, language_suffix
 from briefgen.importers.links import old_site_resolver, relink
 from briefgen.parse import looks_binary, parse_briefing
 from briefgen.slugs import make_slug, slug_from_filename
@@ -113,12 +113,26 @@ def run_import(config: SiteConfig, options: ImportOptions, progress: Progress = 
     for done, item in enumerate(items, 1):
         read.append((item, *writer.read(item)))
         progress("reading", done, len(items))
+    _link_originals([(item, article) for item, _, article, _ in read if article is not None])
     routes = writer.routes()
     for done, (item, outcome, article, target) in enumerate(read, 1):
         if article is not None:
             writer.finish(item, outcome, article, target, routes)
         progress("writing", done, len(read))
     return ImportReport([outcome for _, outcome, _, _ in read], archives, into, options.dry_run)
+
+
+def _link_originals(articles: list[tuple[_Item, Imported]]) -> None:
+    """An article that another one names as its original (``post.md`` beside ``post.fr.md``, whose translation
+    key is ``post``) gets that key too, so that the build links them."""
+    keys = {str(article.front_matter["translation_key"]) for _, article in articles
+            if "translation_key" in article.front_matter}
+    for item, article in articles:
+        if item.path is None or item.kind != "archive" or "translation_key" in article.front_matter:
+            continue
+        name, _ = language_suffix(item.path)
+        if name in keys:
+            article.front_matter["translation_key"] = name
 
 
 # ---- finding the sources ------------------------------------------------------------------------------------
