@@ -24,7 +24,7 @@ from typing import Callable, Iterable
 from briefgen import __version__
 from briefgen.cache import CACHE_DIR, NO_CACHE, RACY_NS, BuildCache, SourceEntry, digest, source_digest
 from briefgen.collect import Selection, collect, is_published
-from briefgen.config import SiteConfig
+from briefgen.config import SiteConfig, StoryInfo
 from briefgen.discover import ContentFile, briefing_stem, discover, shown_path
 from briefgen.errors import BuildFailed, Problem, Problems
 from briefgen.faults import SiteLock, doing
@@ -159,8 +159,8 @@ class _Loader:
             check_translations(briefings, self.config, self.problems)
         selection = selection_for(self.options)
         parts = language_sites(briefings, self.config, lambda briefing: by_source[briefing.source],
-                               lambda members: collect(members, selection, self.config.tz, self.problems,
-                                                       self.config.stories, self._related))
+                               lambda members, code: collect(members, selection, self.config.tz, self.problems,
+                                                             _stories_in(self.config, code), self._related))
         return LoadedSite(site=parts[0].site, briefings=briefings, problems=self.problems, digests=parts[0].digests,
                           parts=parts)
 
@@ -271,6 +271,11 @@ def build(config: SiteConfig, options: BuildOptions, progress: Progress = _no_pr
         cache = BuildCache(path, build_key(config, theme))
         stack.callback(cache.close)
         return _build(config, options, theme, cache, progress, in_place, started)
+
+
+def _stories_in(config: SiteConfig, code: str) -> dict[str, StoryInfo]:
+    """The config's story titles and descriptions in one language (its own where the config gives them)."""
+    return {name: info.in_language(code) for name, info in config.stories.items()}
 
 
 def lock_path(output: Path) -> Path:

@@ -83,6 +83,10 @@ def _actor_aliases(value: Any) -> dict[str, tuple[str, ...]]:
 class StoryInfo:
     title: str
     description: str = ""
+    languages: tuple[tuple[str, "StoryInfo"], ...] = ()  # (language, its title and description) of a multilingual site
+
+    def in_language(self, code: str) -> "StoryInfo":
+        return next((info for language, info in self.languages if language == code), self)
 
 
 @dataclass(frozen=True)
@@ -174,13 +178,27 @@ def _stories(value: Any) -> dict[str, StoryInfo]:
                       "write e.g. `stories: {venezuela-2025: {title: US–Venezuela crisis}}`")
     stories = {}
     for name, about in value.items():
-        if isinstance(about, str):
-            about = {"title": about}
-        if not isinstance(about, dict) or set(about) - {"title", "description"} or not about.get("title"):
-            raise Invalid("expected a title, or `title:` and `description:`",
-                          "write e.g. `venezuela-2025: {title: US–Venezuela crisis, description: …}`", at=(name,))
-        stories[text(name)] = StoryInfo(text(about["title"]).strip(), text(about.get("description", "")).strip())
+        story = _story_info(about, (name,))
+        translated = []
+        for key, other in about.items() if isinstance(about, dict) else ():
+            if key not in ("title", "description"):  # a language's own title: `es: {title: …}`
+                try:
+                    code = _language(key)
+                except Invalid:
+                    raise Invalid("unknown key", "write `title:`, `description:`, or a language code such as "
+                                  "`es:` with its own title", at=(name, key)) from None
+                translated.append((code, _story_info(other, (name, key))))
+        stories[text(name)] = StoryInfo(story.title, story.description, tuple(translated))
     return stories
+
+
+def _story_info(about: Any, at: tuple) -> StoryInfo:
+    if isinstance(about, str):
+        about = {"title": about}
+    if not isinstance(about, dict) or not about.get("title"):
+        raise Invalid("expected a title, or `title:` and `description:`",
+                      "write e.g. `venezuela-2025: {title: US–Venezuela crisis, description: …}`", at=at)
+    return StoryInfo(text(about["title"]).strip(), text(about.get("description", "")).strip())
 
 
 FEED_FIELDS = (

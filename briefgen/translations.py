@@ -72,14 +72,14 @@ def check_translations(briefings: list[Briefing], config: SiteConfig, problems: 
 
 
 def language_sites(briefings: list[Briefing], config: SiteConfig, digest_of: Callable[[Briefing], str],
-                   collect_one: Callable[[list[Briefing]], Site]) -> list[LanguageSite]:
+                   collect_one: Callable[[list[Briefing], str], Site]) -> list[LanguageSite]:
     """Each language's site, the default language first, every briefing's context naming its other versions."""
     by_language: dict[str, list[Briefing]] = defaultdict(list)
     for briefing in briefings:
         by_language[language_of(briefing, config)].append(briefing)
     parts = []
     for code in config.language_codes:
-        site = collect_one(by_language.get(code, []))
+        site = collect_one(by_language.get(code, []), code)
         parts.append(LanguageSite(code, config.prefix(code), config.for_language(code) if config.languages else config,
                                   site, {b.slug: digest_of(b) for b in site.briefings}))
     if len(parts) > 1:

@@ -20,6 +20,8 @@ languages:
   en: {}
   es: {title: Informes de crisis, description: Informes estructurados.}
   ar: {title: موجزات الأزمة, menu: {latest: الأحدث}}
+stories:
+  crisis: {title: The crisis, es: {title: La crisis}}
 """
 BODY = {"en": "Lead about the airspace.\n\n## Context\n\nSome context.\n",
         "es": "Entrada sobre el espacio aéreo.\n\n## Contexto\n\nAlgo de contexto.\n",
@@ -85,6 +87,8 @@ def test_pages_are_in_their_language_and_direction(site):
     assert spanish.select_one('link[rel="stylesheet"]')["href"].startswith("/ml/static/")  # shared assets
     assert page(site, "es").select_one(".site-title").get_text(strip=True) == "Informes de crisis"
     assert page(site, "ar").select_one(".site-nav a").get_text() == "الأحدث"  # the config's menu label
+    assert page(site, "es/stories/crisis").h1.get_text(strip=True) == "La crisis"  # the story's Spanish title
+    assert page(site, "ar/stories/crisis").h1.get_text(strip=True) == "The crisis"  # none given: the default
 
 
 def test_hreflang_is_reciprocal_and_names_x_default(site):
