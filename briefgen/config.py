@@ -377,10 +377,17 @@ class SiteConfig:
         code = language or self.language
         return "" if not self.languages or code == self.languages[0].code else f"{code}/"
 
+    def language_info(self, code: str) -> LanguageInfo:
+        """What the config says of one of its languages (nothing, for a language it does not list)."""
+        return next((language for language in self.languages if language.code == code), LanguageInfo(code))
+
     def for_language(self, code: str) -> "SiteConfig":
         """The config a language's pages are made with: its language, title and description, and a base URL
-        under its folder (the site's own stays in ``site_base_url``, for what every language shares)."""
-        info = next((language for language in self.languages if language.code == code), LanguageInfo(code))
+        under its folder (the site's own stays in ``site_base_url``, for what every language shares); a
+        single-language site's own config."""
+        if not self.languages:
+            return self
+        info = self.language_info(code)
         return replace(self, language=code, title=info.title or self.title,
                        description=info.description or self.description,
                        base_url=self.base_url + self.prefix(code), site_base_url=self.shared_base_url)

@@ -140,16 +140,21 @@ def _feed_head(spec: FeedSpec, context: FeedContext, name: str, updated: dt.date
 _ATOM = "{http://www.w3.org/2005/Atom}"
 
 
-class _RssChannelLinks:
-    """A feedgen extension: the WebSub hubs as ``<atom:link rel="hub">`` in an RSS channel, after its self link."""
-
-    hubs: tuple[str, ...] = ()
+class _RssOnly:
+    """A feedgen extension that adds Atom elements to RSS only (feedgen's RSS already declares their namespace,
+    for its self link)."""
 
     def extend_ns(self) -> dict:
-        return {}  # feedgen's RSS already declares the Atom namespace, for the self link
+        return {}
 
-    def extend_atom(self, feed):
-        return feed
+    def extend_atom(self, element):
+        return element
+
+
+class _RssChannelLinks(_RssOnly):
+    """The WebSub hubs as ``<atom:link rel="hub">`` in an RSS channel, after its self link."""
+
+    hubs: tuple[str, ...] = ()
 
     def extend_rss(self, feed):
         channel = feed[0]
@@ -160,16 +165,10 @@ class _RssChannelLinks:
         return feed
 
 
-class _RssItemUpdated:
-    """A feedgen extension: a revised item's last change as ``<atom:updated>`` (RSS 2.0 has no element for it)."""
+class _RssItemUpdated(_RssOnly):
+    """A revised item's last change as ``<atom:updated>`` (RSS 2.0 has no element for it)."""
 
     updated: str = ""
-
-    def extend_ns(self) -> dict:
-        return {}
-
-    def extend_atom(self, entry):
-        return entry
 
     def extend_rss(self, item):
         if self.updated:

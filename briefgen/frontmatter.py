@@ -132,9 +132,7 @@ def _amendments(kind: str, keys: tuple[str, ...]) -> Callable[[Any], tuple[Amend
     def check(value: Any) -> tuple[AmendmentNote, ...]:
         notes = []
         for index, item in enumerate(_list_of_mappings(value, kind, example)):
-            for key in item:
-                if key not in keys:
-                    raise Invalid("unknown key", "allowed keys: " + ", ".join(keys), at=(index, key))
+            _only_keys(item, index, keys, required=())  # required ones below, with hints of their own
             if item.get("date") is None:
                 raise Invalid("`date` is required", f"add the date and time of the {kind[:-1]}: "
                               "`date: 2025-12-01T09:00`", at=(index,))

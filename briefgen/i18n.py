@@ -135,14 +135,28 @@ def fallback_chain(language: str) -> tuple[str, ...]:
 # ---- formatting ------------------------------------------------------------------------------------------------
 
 
+def cldr_locale(code: str) -> Locale | None:
+    """The CLDR locale of a language tag (``es``, ``pt-BR``, ``en_GB``), or None when CLDR does not know it."""
+    try:
+        return Locale.parse(code.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return None
+
+
 def babel_locale(language: str) -> Locale:
     """The CLDR locale that formats a language's dates and numbers; English for a code CLDR does not know."""
     for code in (FORMAT_LOCALES.get(language.lower(), language), language.split("-")[0]):
-        try:
-            return Locale.parse(code, sep="_" if "_" in code else "-")
-        except (UnknownLocaleError, ValueError, TypeError):
-            continue
+        locale = cldr_locale(code)
+        if locale is not None:
+            return locale
     return Locale.parse(FORMAT_LOCALES[FALLBACK_LANGUAGE])
+
+
+def language_name(code: str) -> str:
+    """A language's name in itself, as a language menu shows it ("Español", "العربية"); the code if unknown."""
+    locale = cldr_locale(code)
+    name = (locale.get_display_name(locale) if locale is not None else None) or code
+    return name[:1].upper() + name[1:]
 
 
 def text_direction(language: str) -> str:

@@ -38,14 +38,13 @@ from briefgen.charts import escalation_chart
 from briefgen.config import SiteConfig
 from briefgen.errors import BuildFailed, Problem
 from briefgen.feeds import FEED_FILES, FeedContext, FeedSpec, absolutize, render_feed
-from briefgen.i18n import install, text_direction, theme_translator
+from briefgen.i18n import install, language_name, text_direction, theme_translator
 from briefgen.images import SiteImages
 from briefgen.images.encode import encoder_version
 from briefgen.images.markup import feed_figure, lead_view, placer
 from briefgen.model import Briefing, BriefingContext, CorrectionItem, Site, Taxonomy
 from briefgen.sitemaps import NEWS_SITEMAP, news_items, news_sitemap_xml, robots_txt, sitemap_entries, sitemap_xml
 from briefgen.theme import Theme
-from briefgen.translations import language_name
 from briefgen.urls import (
     CORRECTIONS_ROUTE,
     Urls,
@@ -60,6 +59,7 @@ from briefgen.views import (
     TAXONOMY_LABELS,
     BriefingView,
     BylineView,
+    ImageView,
     Link,
     MonthView,
     Pagination,
@@ -125,10 +125,9 @@ def _with_default(versions: list[Alternate]) -> tuple[Alternate, ...]:
 class PageRenderer:
     """Templates, URLs and assets of one build: renders any page. Cheap to rebuild in a worker process."""
 
-    def __init__(self, config: SiteConfig, theme: Theme, images: SiteImages | None = None, *,
-                 language: str | None = None):
-        self.config = config
-        self.language = language or config.language  # the language of the theme's words, dates and numbers
+    def __init__(self, config: SiteConfig, theme: Theme, images: SiteImages | None = None):
+        self.config = config  # a language's own, on a multilingual site (SiteConfig.for_language)
+        self.language = config.language  # the language of the theme's words, dates and numbers
         self.translator = theme_translator(theme, self.language)
         self.images = images or SiteImages()
         self.urls = Urls(config.base_url, config.shared_base_url)  # this language's pages
@@ -143,14 +142,23 @@ class PageRenderer:
         self.assets = theme.asset_paths()
         self.site_values = self._site_values()
         self._cards: dict[tuple[str, int, bool], Markup] = {}  # a briefing's card is the same on every listing
+        self._leads: dict[str, ImageView] = {}  # by source: one view of a lead image for its page and its feeds
 
     def view(self, briefing: Briefing) -> BriefingView:
         images = self.images.of(briefing.source)
         if images is None:
             return briefing_view(briefing, self.urls, self.config.tz)
-        return briefing_view(briefing, self.urls, self.config.tz,
-                             image=lead_view(images.lead, self.shared) if images.lead else None,
+        return briefing_view(briefing, self.urls, self.config.tz, image=self.lead(briefing),
                              place=placer(images, briefing.images, self.shared))
+
+    def lead(self, briefing: Briefing) -> ImageView | None:
+        """The view of a briefing's lead image, made once per process however many feeds and pages show it."""
+        images = self.images.of(briefing.source)
+        if images is None or images.lead is None:
+            return None
+        if briefing.source not in self._leads:
+            self._leads[briefing.source] = lead_view(images.lead, self.shared)
+        return self._leads[briefing.source]
 
     def feed_content(self, briefing: Briefing, entry: str) -> str:
         """A briefing's cached feed content with its images: the lead image first, each image of the text in
@@ -158,12 +166,13 @@ class PageRenderer:
         images = self.images.of(briefing.source)
         if images is None:
             return entry
-        figure = feed_figure(lead_view(images.lead, self.shared)) if images.lead else ""
+        lead = self.lead(briefing)
+        figure = feed_figure(lead) if lead is not None else ""
         return figure + placer(images, briefing.images, self.shared, for_feed=True)(entry)
 
     def feed_image(self, briefing: Briefing) -> SharedImage | None:
-        images = self.images.of(briefing.source)
-        return lead_view(images.lead, self.shared).feed if images is not None and images.lead else None
+        lead = self.lead(briefing)
+        return lead.feed if lead is not None else None
 
     def image_url(self, briefing: Briefing) -> str:
         """The absolute URL of a version of its lead image ("" without one), for sitemaps."""
@@ -196,8 +205,7 @@ class PageRenderer:
 
     def _menu_label(self, name: str) -> str:
         """A menu entry: the language's own label from the config's ``languages:``, else the theme's message."""
-        info = next((language for language in self.config.languages if language.code == self.config.language), None)
-        return (info.menu.get(name) if info else None) or self.translator.text(f"nav.{name}")
+        return self.config.language_info(self.config.language).menu.get(name) or self.translator.text(f"nav.{name}")
 
     def _publisher(self) -> dict:
         """JSON-LD ``publisher``: the site, with its corrections policy when it has one."""
@@ -389,9 +397,7 @@ def plan_shared(languages: list[tuple[Site, PageRenderer]], renderer: PageRender
                 now: dt.datetime) -> Iterator[Planned]:
     """What every language shares: the 404 page, static files, schemas, sitemaps, robots.txt."""
     config = renderer.config
-
-    def planned(path: str, kind: str, parts: Sequence[str], make: Callable[[], bytes]) -> Planned:
-        return Planned(path, kind, digest(key, path, *parts), make)
+    planned = partial(_planned, key)
     yield planned("404.html", "page", ("404",),
                   lambda: renderer.page("404.html", "404.html", title=renderer.translator.text("not_found.title"),
                                         canonical=False))
@@ -429,7 +435,7 @@ class _Plan:
         return [self.inputs.digests[b.slug] for b in briefings]
 
     def planned(self, path: str, kind: str, parts: Sequence[str], make: Callable[[], bytes]) -> Planned:
-        return Planned(path, kind, digest(self.inputs.key, path, *parts), make)
+        return _planned(self.inputs.key, path, kind, parts, make)
 
     def paginated(self, route: str, briefings: tuple[Briefing, ...], kind: str, extra: Sequence[str],
                   page: Callable[[str, int, Pagination, tuple[BriefingView, ...]], bytes]) -> Iterator[Planned]:
@@ -645,6 +651,11 @@ def plan_images(images: SiteImages) -> Iterator[Planned]:
         yield Planned(variant.route, "image", digest("image", variant.route, str(variant.box), variant.format,
                                                      f"{variant.width}x{variant.height}", str(quality), encoder),
                       partial(images.make, variant, source))
+
+
+def _planned(key: str, path: str, kind: str, parts: Sequence[str], make: Callable[[], bytes]) -> Planned:
+    """An output whose fingerprint is the build key, its path and everything its bytes are made from."""
+    return Planned(path, kind, digest(key, path, *parts), make)
 
 
 def _literal(path: str, data: bytes) -> Planned:

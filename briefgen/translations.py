@@ -29,17 +29,6 @@ class LanguageSite:
     digests: dict[str, str]  # slug → digest of the briefing's file
 
 
-def language_name(code: str) -> str:
-    """A language's name in itself, as a language menu shows it ("Español", "العربية"); the code if unknown."""
-    from babel import Locale, UnknownLocaleError  # only multilingual sites name their languages
-
-    try:
-        name = Locale.parse(code.replace("-", "_")).get_display_name(code.replace("-", "_")) or code
-    except (UnknownLocaleError, ValueError):
-        return code
-    return name[:1].upper() + name[1:]
-
-
 def language_of(briefing: Briefing, config: SiteConfig) -> str:
     return briefing.lang if config.languages and briefing.lang else config.language
 
@@ -80,8 +69,8 @@ def language_sites(briefings: list[Briefing], config: SiteConfig, digest_of: Cal
     parts = []
     for code in config.language_codes:
         site = collect_one(by_language.get(code, []), code)
-        parts.append(LanguageSite(code, config.prefix(code), config.for_language(code) if config.languages else config,
-                                  site, {b.slug: digest_of(b) for b in site.briefings}))
+        parts.append(LanguageSite(code, config.prefix(code), config.for_language(code), site,
+                                  {b.slug: digest_of(b) for b in site.briefings}))
     if len(parts) > 1:
         parts = _with_translations(parts, config)
     return parts

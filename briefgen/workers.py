@@ -143,8 +143,7 @@ class Worker:
         """The renderer of the briefing's language (its feed entry's labels and addresses are that language's)."""
         code = language_of(briefing, self.config)
         if code not in self.renderers:
-            config = self.config.for_language(code) if self.config.languages else self.config
-            self.renderers[code] = PageRenderer(config, self.theme)
+            self.renderers[code] = PageRenderer(self.config.for_language(code), self.theme)
         return self.renderers[code]
 
 

@@ -24,6 +24,7 @@ except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
 from briefgen.frontmatter import alias_route
+from briefgen.i18n import cldr_locale
 from briefgen.importers import Imported, Skip
 from briefgen.importers.templating import convert_template_code
 from briefgen.slugs import is_valid_slug, make_slug
@@ -431,19 +432,9 @@ def language_suffix(relative: PurePath) -> tuple[str, str]:
     ``post.fr.md`` → ("post", "fr"); ``post.md`` → ("post", "")."""
     stem = relative.stem
     base, dot, suffix = stem.rpartition(".")
-    if not (dot and base and _LANGUAGE_CODE.fullmatch(suffix) and _is_language(suffix)):
+    if not (dot and base and _LANGUAGE_CODE.fullmatch(suffix) and cldr_locale(suffix) is not None):
         base, suffix = stem, ""
     return (relative.parent.name if base == "index" else base), suffix.replace("_", "-")
-
-
-def _is_language(code: str) -> bool:
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        Locale.parse(code.replace("-", "_"))
-    except (UnknownLocaleError, ValueError):
-        return False
-    return True
 
 
 def _file_name_date(stem: str) -> dt.date | None:
